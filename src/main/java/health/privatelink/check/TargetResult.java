@@ -1,0 +1,57 @@
+package health.privatelink.check;
+
+import health.privatelink.Failure;
+import health.privatelink.config.Target;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * The outcome of checking one target once.
+ *
+ * @param target what was checked
+ * @param failure why it failed; empty when healthy
+ * @param addresses what the name resolved to, in the resolver's order
+ * @param status the HTTP status, when an answer arrived
+ * @param timings each phase that completed
+ * @param certificateDaysRemaining whole days left on the server certificate, when TLS completed
+ * @param diagnosis one sentence on the cause, for a failed target whose endpoint was looked up
+ */
+public record TargetResult(
+    Target target,
+    Optional<Failure> failure,
+    List<InetAddress> addresses,
+    OptionalInt status,
+    Timings timings,
+    OptionalLong certificateDaysRemaining,
+    Optional<String> diagnosis) {
+
+  public TargetResult {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(failure, "failure");
+    addresses = List.copyOf(addresses);
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(timings, "timings");
+    Objects.requireNonNull(certificateDaysRemaining, "certificateDaysRemaining");
+    Objects.requireNonNull(diagnosis, "diagnosis");
+  }
+
+  public boolean healthy() {
+    return failure.isEmpty();
+  }
+
+  /** The same result with a diagnosis attached. */
+  public TargetResult withDiagnosis(String sentence) {
+    return new TargetResult(
+        target,
+        failure,
+        addresses,
+        status,
+        timings,
+        certificateDaysRemaining,
+        Optional.of(sentence));
+  }
+}

@@ -1,0 +1,94 @@
+package health.privatelink.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import org.xbill.DNS.Address;
+
+/** An IPv4 or IPv6 address block such as {@code 10.0.0.0/8}. */
+public record Cidr(InetAddress network, int prefixLength) {
+
+  /**
+   * Parses {@code a.b.c.d/n} or {@code v6::/n}; the message of the exception says what was wrong,
+   * without the name of the setting, which the caller adds.
+   */
+  public static Cidr parse(String text) {
+    String s = text.strip();
+    int slash = s.indexOf('/');
+    if (slash < 0) {
+      throw new IllegalArgumentException("needs a /prefix, as in 10.0.0.0/8");
+    }
+    String addressPart = s.substring(0, slash);
+    String prefixPart = s.substring(slash + 1);
+    byte[] bytes = literal(addressPart);
+    if (bytes == null) {
+      throw new IllegalArgumentException("\"" + addressPart + "\" is not an IP address");
+    }
+    int max = bytes.length * 8;
+    int prefix;
+    try {
+      prefix = Integer.parseInt(prefixPart);
+    } catch (NumberFormatException e) {
+      prefix = -1;
+    }
+    if (prefix < 0 || prefix > max || !prefixPart.matches("\\d{1,3}")) {
+      throw new IllegalArgumentException(
+          "prefix must be 0.." + max + ", got \"" + prefixPart + "\"");
+    }
+    byte[] masked = mask(bytes, prefix);
+    if (!Arrays.equals(masked, bytes)) {
+      throw new IllegalArgumentException(
+          "has bits set past the prefix; did you mean " + format(masked) + "/" + prefix + "?");
+    }
+    return new Cidr(address(bytes), prefix);
+  }
+
+  /** Whether {@code address} lies inside this block (always false across address families). */
+  public boolean contains(InetAddress address) {
+    byte[] candidate = address.getAddress();
+    byte[] net = network.getAddress();
+    if (candidate.length != net.length) {
+      return false;
+    }
+    return Arrays.equals(mask(candidate, prefixLength), net);
+  }
+
+  @Override
+  public String toString() {
+    return network.getHostAddress() + "/" + prefixLength;
+  }
+
+  /** The bytes of an IP literal, or null when the text is not one; never asks DNS. */
+  static byte[] literal(String text) {
+    String s = text;
+    if (s.startsWith("[") && s.endsWith("]")) {
+      s = s.substring(1, s.length() - 1);
+    }
+    byte[] v4 = Address.toByteArray(s, Address.IPv4);
+    if (v4 != null) {
+      return v4;
+    }
+    return s.indexOf(':') >= 0 ? Address.toByteArray(s, Address.IPv6) : null;
+  }
+
+  static InetAddress address(byte[] bytes) {
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("an address of " + bytes.length + " bytes", e);
+    }
+  }
+
+  private static byte[] mask(byte[] bytes, int prefix) {
+    byte[] out = bytes.clone();
+    for (int i = 0; i < out.length; i++) {
+      int keep = Math.max(0, Math.min(8, prefix - i * 8));
+      out[i] = (byte) (out[i] & (0xff << (8 - keep)));
+    }
+    return out;
+  }
+
+  private static String format(byte[] bytes) {
+    return address(bytes).getHostAddress();
+  }
+}

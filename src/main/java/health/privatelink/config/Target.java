@@ -1,0 +1,61 @@
+package health.privatelink.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One endpoint to check, with every default already applied.
+ *
+ * @param name unique, 1-64 of letters, digits, {@code . _ -}; the {@code Target} metric dimension
+ * @param url an {@code http} or {@code https} URL with a host
+ * @param expectedStatus the status codes that count as healthy
+ * @param timeout the budget of the whole check, DNS included
+ * @param bodyContains text the body must contain, when set
+ * @param expectedCidrs where every resolved address must lie; empty turns the check off
+ */
+public record Target(
+    String name,
+    URI url,
+    Set<Integer> expectedStatus,
+    Duration timeout,
+    Optional<String> bodyContains,
+    List<Cidr> expectedCidrs) {
+
+  public Target {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(url, "url");
+    expectedStatus = Set.copyOf(expectedStatus);
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(bodyContains, "bodyContains");
+    expectedCidrs = List.copyOf(expectedCidrs);
+  }
+
+  /** Whether the check uses TLS. */
+  public boolean https() {
+    return "https".equalsIgnoreCase(url.getScheme());
+  }
+
+  /** The host name to resolve (or the address literal, without brackets). */
+  public String host() {
+    String host = url.getHost();
+    return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+  }
+
+  /** The port to connect to, the scheme's default when the URL names none. */
+  public int port() {
+    int port = url.getPort();
+    return port >= 0 ? port : https() ? 443 : 80;
+  }
+
+  /** The request target of the GET line: path and query, never empty. */
+  public String requestTarget() {
+    String path = url.getRawPath();
+    String query = url.getRawQuery();
+    String target = path == null || path.isEmpty() ? "/" : path;
+    return query == null ? target : target + "?" + query;
+  }
+}
