@@ -45,6 +45,13 @@ public record Target(
     return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
   }
 
+  /**
+   * Whether the URL names an IP address rather than a host name, so there is nothing to resolve.
+   */
+  public boolean hostIsAddress() {
+    return Cidr.literal(host()) != null;
+  }
+
   /** The port to connect to, the scheme's default when the URL names none. */
   public int port() {
     int port = url.getPort();
