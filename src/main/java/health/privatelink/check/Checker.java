@@ -1,0 +1,174 @@
+package health.privatelink.check;
+
+import health.privatelink.Deadline;
+import health.privatelink.Failure;
+import health.privatelink.config.Target;
+import health.privatelink.dns.DnsResolver;
+import health.privatelink.dns.PrivateAddresses;
+import health.privatelink.dns.Resolution;
+import health.privatelink.probe.HttpProber;
+import health.privatelink.probe.Phase;
+import health.privatelink.probe.ProbeResult;
+import health.privatelink.probe.Trace;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The orchestrator: checks every target concurrently, each on its own virtual thread, under one
+ * deadline it owns, and builds the report. A check that overruns its budget is aborted and reported
+ * as a timeout of the phase it was in.
+ */
+public final class Checker {
+  /** How long an aborted check may take to notice and report its own timeout. */
+  private static final Duration ABORT_GRACE = Duration.ofMillis(200);
+
+  private final DnsResolver resolver;
+  private final HttpProber prober;
+  private final Clock clock;
+
+  public Checker(DnsResolver resolver, HttpProber prober, Clock clock) {
+    this.resolver = resolver;
+    this.prober = prober;
+    this.clock = clock;
+  }
+
+  /**
+   * Checks every target once, in parallel; each gets its own {@code timeout} budget, cut short by
+   * {@code runDeadline}. Returns by the run deadline plus a short grace at worst.
+   */
+  public Report run(List<Target> targets, Deadline runDeadline) {
+    Instant startedAt = clock.instant();
+    long start = System.nanoTime();
+    List<Running> running = new ArrayList<>(targets.size());
+    for (Target target : targets) {
+      Deadline deadline = Deadline.after(target.timeout()).min(runDeadline);
+      Trace trace = new Trace();
+      CompletableFuture<TargetResult> result = new CompletableFuture<>();
+      Thread.ofVirtual()
+          .name("check-" + target.name())
+          .start(() -> result.complete(check(target, deadline, trace)));
+      running.add(new Running(target, deadline, trace, result, System.nanoTime()));
+    }
+    List<TargetResult> results = new ArrayList<>(targets.size());
+    for (Running r : running) {
+      results.add(await(r));
+    }
+    return new Report(startedAt, Duration.ofNanos(System.nanoTime() - start), results);
+  }
+
+  private record Running(
+      Target target,
+      Deadline deadline,
+      Trace trace,
+      CompletableFuture<TargetResult> result,
+      long startNanos) {}
+
+  private static TargetResult await(Running r) {
+    try {
+      return r.result().get(r.deadline().remaining().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException overrun) {
+      r.trace().abort();
+      try {
+        return r.result().get(ABORT_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException stuck) {
+        return timedOut(r);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return timedOut(r);
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("check of " + r.target().name() + " failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      r.trace().abort();
+      return timedOut(r);
+    }
+  }
+
+  /** The result of a check that did not come back even after being aborted. */
+  private static TargetResult timedOut(Running r) {
+    Failure failure = Timeouts.of(r.trace().phase(), r.target());
+    return new TargetResult(
+        r.target(),
+        Optional.of(failure),
+        List.of(),
+        OptionalInt.empty(),
+        timings(r.trace(), System.nanoTime() - r.startNanos()),
+        OptionalLong.empty(),
+        Optional.empty());
+  }
+
+  private TargetResult check(Target target, Deadline deadline, Trace trace) {
+    long start = System.nanoTime();
+    List<InetAddress> addresses = List.of();
+    Optional<Failure> failure;
+    ProbeResult probe = null;
+    trace.dnsStarted();
+    Resolution resolution = resolver.resolve(target.host(), deadline);
+    if (!target.hostIsAddress()) {
+      trace.dnsDone();
+    }
+    switch (resolution) {
+      case Resolution.Failed f -> failure = Optional.of(f.failure());
+      case Resolution.Resolved ok -> {
+        addresses = ok.addresses();
+        failure = PrivateAddresses.check(addresses, target.expectedCidrs());
+        if (failure.isEmpty()) {
+          probe = prober.probe(target, addresses.getFirst(), deadline, trace);
+          failure = probe.failure();
+        }
+      }
+    }
+    return new TargetResult(
+        target,
+        failure,
+        addresses,
+        probe == null ? OptionalInt.empty() : probe.status(),
+        timings(trace, System.nanoTime() - start),
+        probe == null ? OptionalLong.empty() : probe.certificateDaysRemaining(),
+        Optional.empty());
+  }
+
+  private static Timings timings(Trace trace, long totalNanos) {
+    return new Timings(
+        trace.dns(),
+        trace.connect(),
+        trace.tls(),
+        trace.timeToFirstByte(),
+        Duration.ofNanos(totalNanos));
+  }
+
+  /** The failure for a check cut off in a given phase. */
+  static final class Timeouts {
+    private Timeouts() {}
+
+    static Failure of(Phase phase, Target target) {
+      String budget = " within " + target.timeout().toMillis() + " ms";
+      return switch (phase) {
+        case DNS ->
+            new Failure(
+                health.privatelink.Reason.DNS_TIMEOUT,
+                "no DNS answer for " + target.host() + budget);
+        case CONNECT ->
+            new Failure(
+                health.privatelink.Reason.CONNECT_TIMEOUT,
+                "no TCP answer from " + target.host() + ":" + target.port() + budget);
+        case TLS_HANDSHAKE, HTTP, DONE ->
+            new Failure(
+                health.privatelink.Reason.HTTP_TIMEOUT,
+                "connected to " + target.host() + " but no complete response" + budget);
+      };
+    }
+  }
+}

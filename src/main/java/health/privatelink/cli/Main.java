@@ -1,0 +1,119 @@
+package health.privatelink.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import health.privatelink.Deadline;
+import health.privatelink.check.Checker;
+import health.privatelink.check.Report;
+import health.privatelink.check.ReportJson;
+import health.privatelink.config.Config;
+import health.privatelink.config.ConfigException;
+import health.privatelink.config.ConfigParser;
+import health.privatelink.config.Json;
+import health.privatelink.config.Target;
+import health.privatelink.dns.DnsResolver;
+import health.privatelink.probe.HttpProber;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The command line: one check of the configured targets from wherever it runs. Exit status 0 when
+ * all are healthy, 1 when some are not, 2 for bad configuration or usage.
+ */
+public final class Main {
+  static final int HEALTHY = 0;
+  static final int UNHEALTHY = 1;
+  static final int BAD_CONFIGURATION = 2;
+
+  private static final String USAGE =
+      """
+      usage: java -jar privatelink-health.jar [--json] [--publish]
+
+        Checks the targets configured in the environment (TARGETS, or the two Prefect Cloud
+        private endpoints by default) once, and prints a table.
+
+        --json      print the JSON report instead of the table
+        --publish   also send CloudWatch metrics and SNS alerts, as the Lambda function does
+        --help      print this text
+
+      Exit status: 0 all healthy, 1 some unhealthy, 2 bad configuration or usage.
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.out, System.err));
+  }
+
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    boolean json = false;
+    boolean publish = false;
+    for (String arg : args) {
+      switch (arg) {
+        case "--json" -> json = true;
+        case "--publish" -> publish = true;
+        case "--help", "-h" -> {
+          out.print(USAGE);
+          return HEALTHY;
+        }
+        default -> {
+          err.println("unknown option " + Json.quote(arg));
+          err.print(USAGE);
+          return BAD_CONFIGURATION;
+        }
+      }
+    }
+    Config config;
+    try {
+      config = ConfigParser.parse(env);
+    } catch (ConfigException e) {
+      err.println("bad configuration: " + e.getMessage());
+      return BAD_CONFIGURATION;
+    }
+    Checker checker =
+        new Checker(
+            new DnsResolver(config.dnsServers()),
+            new HttpProber(defaultTls().getSocketFactory(), Clock.systemUTC()),
+            Clock.systemUTC());
+    Report report = checker.run(config.targets(), Deadline.after(longestBudget(config.targets())));
+    if (publish) {
+      err.println("--publish is not available yet");
+    }
+    out.print(json ? toJson(report) : ReportTable.render(report));
+    out.flush();
+    return report.healthy() ? HEALTHY : UNHEALTHY;
+  }
+
+  private static Duration longestBudget(List<Target> targets) {
+    return targets.stream().map(Target::timeout).max(Duration::compareTo).orElseThrow();
+  }
+
+  private static String toJson(Report report) {
+    StringWriter text = new StringWriter();
+    try (JsonGenerator json = Json.factory().createGenerator(text)) {
+      json.useDefaultPrettyPrinter();
+      json.writeStartObject();
+      ReportJson.writeFields(report, json);
+      json.writeNullField("published");
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return text + "\n";
+  }
+
+  private static SSLContext defaultTls() {
+    try {
+      return SSLContext.getDefault();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no default TLS", e);
+    }
+  }
+}
