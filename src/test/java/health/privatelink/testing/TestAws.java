@@ -6,6 +6,11 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
@@ -23,6 +28,26 @@ public final class TestAws {
   public static SnsClient sns(URI endpoint) {
     return AwsClients.sns(b ->
         b.endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(CREDENTIALS));
+  }
+
+  /**
+   * Creates the state table as the SAM template does: partition key {@code target} (S), on-demand
+   * billing, TTL on {@code expiresAt}.
+   */
+  public static void createStateTable(DynamoDbClient dynamo, String table) {
+    dynamo.createTable(b ->
+        b.tableName(table)
+            .attributeDefinitions(
+                AttributeDefinition.builder()
+                    .attributeName("target")
+                    .attributeType(ScalarAttributeType.S)
+                    .build())
+            .keySchema(
+                KeySchemaElement.builder().attributeName("target").keyType(KeyType.HASH).build())
+            .billingMode(BillingMode.PAY_PER_REQUEST));
+    dynamo.updateTimeToLive(b ->
+        b.tableName(table)
+            .timeToLiveSpecification(t -> t.attributeName("expiresAt").enabled(true)));
   }
 
   public static DynamoDbClient dynamoDb(URI endpoint) {
