@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.Deadline;
 import health.privatelink.Reason;
+import health.privatelink.config.ConfigParser;
 import health.privatelink.testing.SnsEndpoint;
 import health.privatelink.testing.TestAws;
 import java.io.ByteArrayOutputStream;
@@ -261,6 +262,28 @@ class AlerterTest {
             Deadline.after(Duration.ofSeconds(5)));
     assertEquals(AlertOutcome.Delivery.PUBLISHED, next.delivery());
     assertEquals(Optional.of(AlertEvent.ALARM), next.state());
+  }
+
+  @Test
+  void productionWiringWithoutTopicOrTableNeedsNoAwsClient() throws IOException {
+    Alerter alerter =
+        Alerter.fromConfig(
+            ConfigParser.parse(Map.of("ALERT_AFTER_FAILURES", "1", "ALERT_REMINDER_MINUTES", "0")),
+            new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    AlertOutcome outcome =
+        alerter.process(
+            report(minute(0), failed("prefect-api", Reason.NXDOMAIN)),
+            Deadline.after(Duration.ofSeconds(5)));
+    assertEquals(AlertOutcome.Delivery.LOGGED, outcome.delivery());
+    assertEquals(List.of(), outcome.errors());
+    assertEquals(
+        AlertOutcome.Delivery.NONE,
+        alerter
+            .process(
+                report(minute(90), failed("prefect-api", Reason.NXDOMAIN)),
+                Deadline.after(Duration.ofSeconds(5)))
+            .delivery(),
+        "ALERT_REMINDER_MINUTES=0 never reminds");
   }
 
   private List<String> outcomes() {
