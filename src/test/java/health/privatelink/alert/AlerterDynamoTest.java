@@ -1,0 +1,303 @@
+package health.privatelink.alert;
+
+import static health.privatelink.testing.TestReports.failed;
+import static health.privatelink.testing.TestReports.report;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import health.privatelink.Deadline;
+import health.privatelink.Reason;
+import health.privatelink.check.Report;
+import health.privatelink.testing.MotoServer;
+import health.privatelink.testing.SilentServer;
+import health.privatelink.testing.SnsEndpoint;
+import health.privatelink.testing.TestAws;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * The alerter with state in DynamoDB: overlapping runs, a table that cannot be reached or hangs,
+ * and a publish that fails while the table works. moto serves the table, {@link SnsEndpoint} the
+ * topic, both on loopback and reached by the real SDK clients.
+ */
+class AlerterDynamoTest {
+  static final String TABLE = "privatelink-health-state";
+  static final Instant T0 = Instant.parse("2025-06-03T14:00:00Z");
+  static final AlertRules RULES = new AlertRules(2, Duration.ofMinutes(60));
+  static MotoServer moto;
+  static DynamoDbClient dynamo;
+
+  SnsEndpoint endpoint;
+  SnsClient sns;
+  final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+  final String target = "t-" + UUID.randomUUID();
+
+  @BeforeAll
+  static void startMoto() throws IOException, InterruptedException {
+    moto = MotoServer.start();
+    dynamo = TestAws.dynamoDb(moto.uri());
+    TestAws.createStateTable(dynamo, TABLE);
+  }
+
+  @AfterAll
+  static void stopMoto() {
+    if (dynamo != null) {
+      dynamo.close();
+    }
+    if (moto != null) {
+      moto.close();
+    }
+  }
+
+  @BeforeEach
+  void startSns() throws IOException {
+    endpoint = SnsEndpoint.start();
+    sns = TestAws.sns(endpoint.uri());
+  }
+
+  @AfterEach
+  void stopSns() {
+    sns.close();
+    endpoint.close();
+  }
+
+  Alerter alerter(StateStore store) {
+    return new Alerter(
+        RULES,
+        store,
+        Optional.of(TestAws.TOPIC_ARN),
+        () -> sns,
+        new PrintStream(stdout, true, StandardCharsets.UTF_8));
+  }
+
+  Alerter withTable() {
+    return alerter(new DynamoStateStore(() -> dynamo, TABLE));
+  }
+
+  Report failing(int minute) {
+    return report(T0.plus(Duration.ofMinutes(minute)), failed(target, Reason.CONNECT_REFUSED));
+  }
+
+  static Deadline soon() {
+    return Deadline.after(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void twoOverlappingRunsSharingTheTableSendOneAlert() throws Exception {
+    withTable().process(failing(0), soon());
+    // Both runs read the same state before either writes: only the conditional write decides.
+    CyclicBarrier bothRead = new CyclicBarrier(2);
+    Alerter first = alerter(readingTogether(new DynamoStateStore(() -> dynamo, TABLE), bothRead));
+    Alerter second = alerter(readingTogether(new DynamoStateStore(() -> dynamo, TABLE), bothRead));
+
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<AlertOutcome> a = pool.submit(() -> first.process(failing(1), soon()));
+      Future<AlertOutcome> b = pool.submit(() -> second.process(failing(1), soon()));
+      List<AlertOutcome> outcomes =
+          List.of(a.get(20, TimeUnit.SECONDS), b.get(20, TimeUnit.SECONDS));
+
+      assertEquals(
+          1,
+          outcomes.stream().filter(o -> o.delivery() == AlertOutcome.Delivery.PUBLISHED).count(),
+          outcomes.toString());
+      assertEquals(
+          1,
+          outcomes.stream().filter(o -> o.delivery() == AlertOutcome.Delivery.NONE).count(),
+          outcomes.toString());
+      assertEquals(1, endpoint.published().size());
+      assertTrue(outcomes.stream().allMatch(o -> o.errors().isEmpty()), outcomes.toString());
+      assertTrue(
+          stdout
+              .toString(StandardCharsets.UTF_8)
+              .contains("alert state changed by an overlapping run; leaving this target to it"));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(AlertOutcome.Delivery.NONE, withTable().process(failing(2), soon()).delivery());
+  }
+
+  @Test
+  void aColdStartKeepsTheOpenAlertFromTheTable() {
+    withTable().process(failing(0), soon());
+    assertEquals(
+        AlertOutcome.Delivery.PUBLISHED, withTable().process(failing(1), soon()).delivery());
+    AlertOutcome ok =
+        withTable()
+            .process(
+                report(
+                    T0.plus(Duration.ofMinutes(2)),
+                    health.privatelink.testing.TestReports.passed(target)),
+                soon());
+    assertEquals(Optional.of(AlertEvent.OK), ok.state());
+    assertEquals(
+        List.of("[ALARM] " + target + " CONNECT_REFUSED", "[OK] " + target),
+        endpoint.published().stream().map(f -> f.get("Subject")).toList());
+  }
+
+  @Test
+  void aFailedPublishLeavesTheTableSoTheNextProcessSendsIt() {
+    withTable().process(failing(0), soon());
+    endpoint.failNext(Integer.MAX_VALUE);
+    AlertOutcome failed = withTable().process(failing(1), Deadline.after(Duration.ofSeconds(2)));
+    assertEquals(AlertOutcome.Delivery.FAILED, failed.delivery());
+    assertEquals(1, failed.errors().size(), failed.errors().toString());
+
+    endpoint.failNext(0);
+    AlertOutcome next = withTable().process(failing(2), soon());
+    assertEquals(AlertOutcome.Delivery.PUBLISHED, next.delivery());
+    assertEquals(Optional.of(AlertEvent.ALARM), next.state());
+    assertEquals(AlertOutcome.Delivery.NONE, withTable().process(failing(3), soon()).delivery());
+    assertEquals(1, endpoint.published().size());
+  }
+
+  @Test
+  void anUnreachableTableFallsBackToThisProcessAndStaysWithinTheDeadline() throws IOException {
+    URI nothing = SilentServer.unreachable();
+    try (DynamoDbClient down = TestAws.dynamoDb(nothing)) {
+      Alerter alerter = alerter(new DynamoStateStore(() -> down, TABLE));
+      List<AlertOutcome> outcomes = new java.util.ArrayList<>();
+      for (int minute = 0; minute < 3; minute++) {
+        Deadline deadline = Deadline.after(Duration.ofMillis(1500));
+        outcomes.add(alerter.process(failing(minute), deadline));
+        assertFalse(deadline.expired(), "run " + minute + " returned after its deadline");
+      }
+      assertEquals(
+          List.of(
+              AlertOutcome.Delivery.NONE,
+              AlertOutcome.Delivery.PUBLISHED,
+              AlertOutcome.Delivery.NONE),
+          outcomes.stream().map(AlertOutcome::delivery).toList());
+      for (AlertOutcome outcome : outcomes) {
+        assertEquals(1, outcome.errors().size(), outcome.errors().toString());
+        assertTrue(
+            outcome.errors().get(0).startsWith("DynamoDB GetItem of " + target),
+            outcome.errors().get(0));
+      }
+    }
+    assertTrue(
+        stdout
+            .toString(StandardCharsets.UTF_8)
+            .contains("deciding from the state this process knows"));
+  }
+
+  @Test
+  void aHangingTableCannotHoldTheRunPastItsDeadline() throws IOException {
+    try (SilentServer silent = new SilentServer();
+        DynamoDbClient hung = TestAws.dynamoDb(silent.uri())) {
+      Alerter alerter = alerter(new DynamoStateStore(() -> hung, TABLE));
+      alerter.process(failing(0), Deadline.after(Duration.ofMillis(1500)));
+
+      Deadline deadline = Deadline.after(Duration.ofMillis(2000));
+      AlertOutcome outcome = alerter.process(failing(1), deadline);
+
+      assertFalse(deadline.expired(), "returned after the deadline");
+      assertTrue(silent.connections() > 0, "the client reached the hung endpoint");
+      assertEquals(AlertOutcome.Delivery.PUBLISHED, outcome.delivery(), "decided from memory");
+      assertEquals(1, outcome.errors().size(), outcome.errors().toString());
+      assertTrue(outcome.errors().get(0).contains("DynamoDB GetItem"), outcome.errors().get(0));
+    }
+  }
+
+  @Test
+  void theTableComingBackTakesOverWhatThisProcessDecidedMeanwhile() throws IOException {
+    URI nothing = SilentServer.unreachable();
+    Alerter alerter;
+    try (DynamoDbClient down = TestAws.dynamoDb(nothing)) {
+      SwitchableStore store = new SwitchableStore(new DynamoStateStore(() -> down, TABLE));
+      alerter = alerter(store);
+      alerter.process(failing(0), Deadline.after(Duration.ofMillis(1500)));
+      assertEquals(
+          AlertOutcome.Delivery.PUBLISHED,
+          alerter.process(failing(1), Deadline.after(Duration.ofMillis(1500))).delivery());
+      store.use(new DynamoStateStore(() -> dynamo, TABLE));
+      AlertOutcome back = alerter.process(failing(2), soon());
+      assertEquals(AlertOutcome.Delivery.NONE, back.delivery(), "the ALARM is not sent twice");
+      assertEquals(List.of(), back.errors());
+    }
+    // The table now holds the open alert, so a cold start does not page again either.
+    assertEquals(AlertOutcome.Delivery.NONE, withTable().process(failing(3), soon()).delivery());
+    assertEquals(1, endpoint.published().size());
+  }
+
+  /** Holds each load until the other run has loaded too. */
+  private static StateStore readingTogether(StateStore inner, CyclicBarrier barrier) {
+    return new StateStore() {
+      @Override
+      public Map<String, AlertState> load(
+          Collection<String> targets, Instant now, Deadline deadline) {
+        Map<String, AlertState> loaded = inner.load(targets, now, deadline);
+        try {
+          barrier.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+          throw new AssertionError("the other run did not read", e);
+        }
+        return loaded;
+      }
+
+      @Override
+      public boolean replace(String t, long expectedVersion, AlertState next, Deadline deadline) {
+        return inner.replace(t, expectedVersion, next, deadline);
+      }
+
+      @Override
+      public String describe() {
+        return inner.describe();
+      }
+    };
+  }
+
+  /** A store whose backing table can be swapped, as when an unreachable table comes back. */
+  private static final class SwitchableStore implements StateStore {
+    private volatile StateStore current;
+
+    SwitchableStore(StateStore first) {
+      current = first;
+    }
+
+    void use(StateStore next) {
+      current = next;
+    }
+
+    @Override
+    public Map<String, AlertState> load(
+        Collection<String> targets, Instant now, Deadline deadline) {
+      return current.load(targets, now, deadline);
+    }
+
+    @Override
+    public boolean replace(String t, long expectedVersion, AlertState next, Deadline deadline) {
+      return current.replace(t, expectedVersion, next, deadline);
+    }
+
+    @Override
+    public String describe() {
+      return current.describe();
+    }
+  }
+}
