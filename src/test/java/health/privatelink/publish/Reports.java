@@ -81,6 +81,24 @@ final class Reports {
     return new Report(STARTED_AT, ms(50), results);
   }
 
+  /** A report of healthy targets (7 data points each) and NXDOMAIN ones (3 each), plus 1. */
+  static Report sized(int healthy, int failed) {
+    List<TargetResult> results = new ArrayList<>();
+    for (int i = 0; i < healthy; i++) {
+      results.add(healthy(String.format("healthy-%03d", i)));
+    }
+    for (int i = 0; i < failed; i++) {
+      results.add(
+          failed(
+              String.format("failed-%03d", i),
+              Reason.NXDOMAIN,
+              new Timings(
+                  Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), ms(1)),
+              OptionalLong.empty()));
+    }
+    return new Report(STARTED_AT, ms(50), results);
+  }
+
   /** A run with one healthy and one failed target: every kind of data point. */
   static Report mixed() {
     return report(
