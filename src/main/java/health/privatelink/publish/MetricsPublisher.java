@@ -1,0 +1,135 @@
+package health.privatelink.publish;
+
+import health.privatelink.Deadline;
+import health.privatelink.Log;
+import health.privatelink.check.Report;
+import health.privatelink.config.Config;
+import health.privatelink.config.MetricsMode;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+
+/**
+ * Publishes a run's metrics as {@code METRICS_MODE} says: PutMetricData with EMF lines on standard
+ * output as the fallback, EMF lines only, or nothing. Never throws for a publishing failure and
+ * never outlasts the deadline it is given.
+ *
+ * <p>One instance lives as long as the process; it builds the CloudWatch client on the first run
+ * that needs it and keeps it for the next runs.
+ */
+public final class MetricsPublisher implements AutoCloseable {
+  /** Kept back from the deadline so that EMF lines can still be written after a failed call. */
+  static final Duration EMF_RESERVE = Duration.ofMillis(100);
+
+  private final MetricsMode mode;
+  private final String namespace;
+  private final Supplier<CloudWatchClient> clientFactory;
+  private final PrintStream stdout;
+  private final Log log;
+  private CloudWatchClient client;
+
+  /**
+   * @param mode how metrics leave the function
+   * @param namespace the CloudWatch namespace
+   * @param client makes the CloudWatch client; called at most once, on the first run in {@code api}
+   *     mode, and again only if it failed
+   * @param stdout where EMF lines go: standard output in the function
+   * @param log where a failed call is reported
+   */
+  public MetricsPublisher(
+      MetricsMode mode,
+      String namespace,
+      Supplier<CloudWatchClient> client,
+      PrintStream stdout,
+      Log log) {
+    this.mode = Objects.requireNonNull(mode, "mode");
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.clientFactory = Objects.requireNonNull(client, "client");
+    this.stdout = Objects.requireNonNull(stdout, "stdout");
+    this.log = Objects.requireNonNull(log, "log");
+  }
+
+  /**
+   * The production publisher: the client, built only when first needed, takes its region,
+   * credentials and endpoint from the environment as the SDK does by default.
+   */
+  public static MetricsPublisher fromConfig(Config config, PrintStream stdout) {
+    return new MetricsPublisher(
+        config.metricsMode(),
+        config.metricsNamespace(),
+        () -> CloudWatchApi.clientBuilder().build(),
+        stdout,
+        new Log(stdout));
+  }
+
+  /** Publishes the report's data points; a failure is recorded in the outcome, never thrown. */
+  public MetricsOutcome publish(Report report, Deadline deadline) {
+    String modeName = mode.name().toLowerCase(Locale.ROOT);
+    return switch (mode) {
+      case OFF -> new MetricsOutcome(modeName, 0, 0, 0, Optional.empty());
+      case EMF -> {
+        List<DataPoint> points = Metrics.of(report);
+        writeEmf(points);
+        yield new MetricsOutcome(modeName, points.size(), 0, points.size(), Optional.empty());
+      }
+      case API -> publishByApi(modeName, Metrics.of(report), deadline);
+    };
+  }
+
+  private MetricsOutcome publishByApi(String modeName, List<DataPoint> points, Deadline deadline) {
+    CloudWatchApi.Sent sent;
+    try {
+      CloudWatchClient cloudWatch = client();
+      sent = CloudWatchApi.send(cloudWatch, namespace, points, deadline.minus(EMF_RESERVE));
+    } catch (RuntimeException e) {
+      // send() turns every failed call into a value, so only building the client lands here (no
+      // region, a malformed endpoint override). The next run tries again; this run's data
+      // points still go out as EMF.
+      sent =
+          new CloudWatchApi.Sent(
+              0, Optional.of("CloudWatch client could not be built: " + e.getMessage()));
+    }
+    List<DataPoint> unsent = points.subList(sent.dataPoints(), points.size());
+    if (sent.error().isPresent()) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("namespace", namespace);
+      fields.put("dataPoints", points.size());
+      fields.put("sentByApi", sent.dataPoints());
+      fields.put("writtenAsEmf", unsent.size());
+      fields.put("error", sent.error().get());
+      log.warn("PutMetricData failed; writing the data points as EMF instead", fields);
+    }
+    writeEmf(unsent);
+    return new MetricsOutcome(
+        modeName, points.size(), sent.dataPoints(), unsent.size(), sent.error());
+  }
+
+  private void writeEmf(List<DataPoint> points) {
+    for (String line : Emf.lines(namespace, points)) {
+      stdout.println(line);
+    }
+  }
+
+  private synchronized CloudWatchClient client() {
+    if (client == null) {
+      client = clientFactory.get();
+    }
+    return client;
+  }
+
+  /** Closes the CloudWatch client, if one was built. */
+  @Override
+  public synchronized void close() {
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+  }
+}

@@ -1,0 +1,404 @@
+package health.privatelink.publish;
+
+import static health.privatelink.publish.Reports.STARTED_AT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.privatelink.Deadline;
+import health.privatelink.Log;
+import health.privatelink.check.Report;
+import health.privatelink.config.Config;
+import health.privatelink.config.MetricsMode;
+import health.privatelink.testing.CloudWatchTestServer;
+import health.privatelink.testing.CloudWatchTestServer.Datum;
+import health.privatelink.testing.CloudWatchTestServer.PutMetricData;
+import health.privatelink.testing.CloudWatchTestServer.Reply;
+import health.privatelink.testing.CloudWatchTestServer.Request;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+
+/** The publisher with the real SDK client against a CloudWatch endpoint on 127.0.0.1. */
+class MetricsPublisherTest {
+  private static final String NAMESPACE = "Test/PrivateLinkHealth";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private CloudWatchTestServer server;
+  private CloudWatchClient client;
+  private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+  private final PrintStream stdout = new PrintStream(output, true, StandardCharsets.UTF_8);
+
+  @BeforeEach
+  void start() {
+    server = CloudWatchTestServer.start();
+    client =
+        CloudWatchApi.clientBuilder()
+            .endpointOverride(server.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create("AKIDTESTONLY", "test-secret")))
+            .build();
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+  }
+
+  private MetricsPublisher publisher(MetricsMode mode, Supplier<CloudWatchClient> clients) {
+    return new MetricsPublisher(mode, NAMESPACE, clients, stdout, new Log(stdout));
+  }
+
+  private MetricsPublisher apiPublisher() {
+    return publisher(MetricsMode.API, () -> client);
+  }
+
+  private static Supplier<CloudWatchClient> neverBuilt() {
+    return () -> {
+      throw new AssertionError("the CloudWatch client must not be built in this mode");
+    };
+  }
+
+  private List<String> outputLines() {
+    String text = output.toString(StandardCharsets.UTF_8);
+    return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+  }
+
+  private List<String> emfLines() {
+    return outputLines().stream().filter(EmfDocument::isEmf).toList();
+  }
+
+  private List<JsonNode> logLines() throws Exception {
+    List<JsonNode> logs = new ArrayList<>();
+    for (String line : outputLines()) {
+      if (!EmfDocument.isEmf(line)) {
+        logs.add(JSON.readTree(line));
+      }
+    }
+    return logs;
+  }
+
+  /** The data points as comparable lines, in order. */
+  private static List<String> expected(List<DataPoint> points) {
+    return points.stream().map(p -> MetricsTest.show(p) + " @" + p.timestamp()).toList();
+  }
+
+  private static List<String> arrived(List<PutMetricData> calls) {
+    return calls.stream()
+        .flatMap(c -> c.metricData().stream())
+        .map(MetricsPublisherTest::show)
+        .toList();
+  }
+
+  /** A datum as it arrived, in the form of {@link MetricsTest#show} plus its timestamp. */
+  private static String show(Datum d) {
+    String dimensions =
+        d.dimensions().entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(",", "[", "]"));
+    return d.name() + dimensions + " " + d.unit() + " " + d.value() + " @" + d.timestamp();
+  }
+
+  @Test
+  void apiSendsEveryDataPointInOneCallStampedAtTheRunsStart() {
+    Report report = Reports.mixed();
+
+    MetricsOutcome outcome = apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(new MetricsOutcome("api", 11, 11, 0, Optional.empty()), outcome);
+    List<Request> requests = server.requests();
+    assertEquals(1, requests.size(), "one PutMetricData call per run");
+    Request request = requests.getFirst();
+    assertEquals("POST", request.method());
+    assertEquals(CloudWatchTestServer.PUT_METRIC_DATA_PATH, request.path());
+    assertEquals("application/cbor", request.header("Content-Type"));
+    assertEquals("rpc-v2-cbor", request.header("smithy-protocol"));
+    assertTrue(
+        request.header("Authorization").contains("/us-east-1/monitoring/aws4_request"),
+        request.header("Authorization"));
+    PutMetricData call = request.putMetricData();
+    assertEquals(NAMESPACE, call.namespace());
+    assertEquals(
+        List.of(
+            "HealthCheckStatus[Target=prefect-api] None 1.0 @" + STARTED_AT,
+            "Duration[Target=prefect-api] Milliseconds 46.625 @" + STARTED_AT,
+            "DnsLookupTime[Target=prefect-api] Milliseconds 2.125 @" + STARTED_AT,
+            "ConnectTime[Target=prefect-api] Milliseconds 1.5 @" + STARTED_AT,
+            "TlsHandshakeTime[Target=prefect-api] Milliseconds 12.25 @" + STARTED_AT,
+            "TimeToFirstByte[Target=prefect-api] Milliseconds 30.75 @" + STARTED_AT,
+            "CertificateDaysRemaining[Target=prefect-api] None 300.0 @" + STARTED_AT,
+            "HealthCheckStatus[Target=prefect-ui] None 0.0 @" + STARTED_AT,
+            "Duration[Target=prefect-ui] Milliseconds 3.5 @" + STARTED_AT,
+            "HealthCheckFailure[Target=prefect-ui,Reason=NXDOMAIN] Count 1.0 @" + STARTED_AT,
+            "UnhealthyTargets[] Count 1.0 @" + STARTED_AT),
+        arrived(List.of(call)));
+    assertEquals(List.of(), outputLines(), "nothing on standard output when the call succeeds");
+  }
+
+  @Test
+  void emfLinesCarryTheSameDataPointsAsTheApi() {
+    Report report = Reports.mixed();
+    apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(5)));
+
+    publisher(MetricsMode.EMF, neverBuilt()).publish(report, Deadline.after(Duration.ofSeconds(5)));
+
+    List<String> fromEmf =
+        expected(EmfDocument.parseAll(emfLines(), NAMESPACE)).stream().sorted().toList();
+    List<String> fromApi = arrived(server.putMetricDataCalls()).stream().sorted().toList();
+    assertEquals(fromApi, fromEmf);
+    assertEquals(11, fromEmf.size());
+  }
+
+  static Stream<Arguments> sizes() {
+    return Stream.of(
+        // 141 healthy targets (7 points) + 4 failed (3 points) + UnhealthyTargets = 1000.
+        Arguments.of(141, 4, List.of(1000)),
+        // 142 healthy + 2 failed + 1 = 1001: the first point past the limit splits the run.
+        Arguments.of(142, 2, List.of(1000, 1)),
+        Arguments.of(300, 0, List.of(1000, 1000, 101)));
+  }
+
+  @ParameterizedTest(name = "{0} healthy, {1} failed targets: calls of {2}")
+  @MethodSource("sizes")
+  void apiSplitsOnlyPastOneThousandDataPoints(int healthy, int failed, List<Integer> calls) {
+    Report report = Reports.sized(healthy, failed);
+    List<DataPoint> points = Metrics.of(report);
+
+    MetricsOutcome outcome = apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(10)));
+
+    List<PutMetricData> arrived = server.putMetricDataCalls();
+    assertEquals(
+        calls, arrived.stream().map(c -> c.metricData().size()).toList(), outcome::toString);
+    assertEquals(expected(points), arrived(arrived), "every data point once, in order");
+    int total = calls.stream().mapToInt(Integer::intValue).sum();
+    assertEquals(new MetricsOutcome("api", total, total, 0, Optional.empty()), outcome);
+    assertEquals(List.of(), outputLines());
+  }
+
+  static Stream<Arguments> faults() {
+    return Stream.of(
+        Arguments.of(
+            Reply.SERVER_ERROR,
+            "PutMetricData failed: HTTP 500 InternalServiceError: Internal service error from the"
+                + " test server",
+            3),
+        // Throttled retries back off at random: the call ends either on the third 400 or in the
+        // backoff before it, and both name the throttling.
+        Arguments.of(
+            Reply.THROTTLING,
+            "PutMetricData (failed: HTTP 400 Throttling: Rate exceeded"
+                + "|did not finish within \\d+ ms \\(last attempt: HTTP 400 Throttling\\))",
+            2),
+        // The first attempt times out after its share of the time, the second at the deadline.
+        Arguments.of(
+            Reply.HANG,
+            "PutMetricData did not finish within \\d+ ms \\(last attempt: no answer\\)",
+            2));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("faults")
+  void aFailedCallFallsBackToEmfWithinTheDeadline(Reply reply, String error, int attempts)
+      throws Exception {
+    server.replyAlways(reply);
+    Report report = Reports.mixed();
+    Duration budget = Duration.ofMillis(1500);
+
+    long start = System.nanoTime();
+    MetricsOutcome outcome = apiPublisher().publish(report, Deadline.after(budget));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    // The SDK's timeouts end the call 100 ms before the deadline; the slack only absorbs a slow
+    // machine. Without the timeouts a hung endpoint would hold the call for 3 x 5 s.
+    assertTrue(
+        took.compareTo(budget.plusMillis(500)) < 0, "publish took " + took.toMillis() + " ms");
+    assertFalse(Thread.currentThread().isInterrupted(), "the SDK's timeout left no interrupt");
+    assertEquals("api", outcome.mode());
+    assertEquals(11, outcome.dataPoints());
+    assertEquals(0, outcome.sentByApi());
+    assertEquals(11, outcome.writtenAsEmf());
+    String recorded = outcome.error().orElseThrow();
+    assertTrue(recorded.matches(error), recorded);
+    assertTrue(
+        server.requests().size() >= attempts,
+        "attempts: " + server.requests().size() + ", error: " + recorded);
+    assertEquals(
+        expected(Metrics.of(report)).stream().sorted().toList(),
+        expected(EmfDocument.parseAll(emfLines(), NAMESPACE)).stream().sorted().toList());
+    List<JsonNode> logs = logLines();
+    assertEquals(1, logs.size(), "one log line for the failure");
+    assertEquals("WARN", logs.getFirst().path("level").asText());
+    assertEquals(recorded, logs.getFirst().path("error").asText());
+    assertEquals(11, logs.getFirst().path("writtenAsEmf").asInt());
+  }
+
+  @Test
+  void failedAttemptsAreRetriedWhileTimeRemains() {
+    server.replyNext(Reply.SERVER_ERROR, Reply.THROTTLING);
+
+    MetricsOutcome outcome =
+        apiPublisher().publish(Reports.mixed(), Deadline.after(Duration.ofSeconds(10)));
+
+    assertEquals(new MetricsOutcome("api", 11, 11, 0, Optional.empty()), outcome);
+    assertEquals(3, server.requests().size());
+    assertEquals(List.of(), outputLines());
+  }
+
+  @Test
+  void whenALaterCallFailsOnlyItsDataPointsAreWrittenAsEmf() {
+    server.replyNext(Reply.OK).replyAlways(Reply.SERVER_ERROR);
+    Report report = Reports.healthyTargets(150);
+    List<DataPoint> points = Metrics.of(report);
+
+    MetricsOutcome outcome = apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(1051, outcome.dataPoints());
+    assertEquals(1000, outcome.sentByApi());
+    assertEquals(51, outcome.writtenAsEmf());
+    assertTrue(outcome.error().isPresent());
+    assertEquals(
+        expected(points.subList(0, 1000)), arrived(server.putMetricDataCalls().subList(0, 1)));
+    assertEquals(
+        expected(points.subList(1000, 1051)).stream().sorted().toList(),
+        expected(EmfDocument.parseAll(emfLines(), NAMESPACE)).stream().sorted().toList());
+  }
+
+  @Test
+  void withNoTimeLeftTheCallIsNotStartedAndEverythingGoesToEmf() {
+    Deadline almostOver = Deadline.after(MetricsPublisher.EMF_RESERVE.plusMillis(10));
+
+    MetricsOutcome outcome = apiPublisher().publish(Reports.mixed(), almostOver);
+
+    assertEquals(List.of(), server.requests());
+    assertEquals(11, outcome.writtenAsEmf());
+    assertTrue(outcome.error().orElseThrow().startsWith("PutMetricData not attempted"));
+    assertEquals(11, EmfDocument.parseAll(emfLines(), NAMESPACE).size());
+  }
+
+  @Test
+  void emfModeWritesLinesAndNeverBuildsAClient() {
+    Report report = Reports.mixed();
+
+    MetricsOutcome outcome =
+        publisher(MetricsMode.EMF, neverBuilt())
+            .publish(report, Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(new MetricsOutcome("emf", 11, 0, 11, Optional.empty()), outcome);
+    assertEquals(3, emfLines().size());
+    assertEquals(
+        expected(Metrics.of(report)).stream().sorted().toList(),
+        expected(EmfDocument.parseAll(emfLines(), NAMESPACE)).stream().sorted().toList());
+    assertEquals(List.of(), server.requests());
+  }
+
+  @Test
+  void offModeWritesNothingAndNeverBuildsAClient() {
+    MetricsOutcome outcome =
+        publisher(MetricsMode.OFF, neverBuilt())
+            .publish(Reports.mixed(), Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(new MetricsOutcome("off", 0, 0, 0, Optional.empty()), outcome);
+    assertEquals(List.of(), outputLines());
+    assertEquals(List.of(), server.requests());
+  }
+
+  @Test
+  void theClientIsBuiltOnceForEveryRunOfTheProcess() {
+    AtomicInteger built = new AtomicInteger();
+    MetricsPublisher publisher =
+        publisher(
+            MetricsMode.API,
+            () -> {
+              built.incrementAndGet();
+              return client;
+            });
+
+    publisher.publish(Reports.mixed(), Deadline.after(Duration.ofSeconds(5)));
+    publisher.publish(Reports.mixed(), Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(1, built.get());
+    assertEquals(2, server.putMetricDataCalls().size());
+  }
+
+  @Test
+  void aClientThatCannotBeBuiltFallsBackToEmfAndIsTriedAgainNextRun() {
+    AtomicInteger tries = new AtomicInteger();
+    MetricsPublisher publisher =
+        publisher(
+            MetricsMode.API,
+            () -> {
+              if (tries.incrementAndGet() == 1) {
+                throw SdkClientException.create("Unable to load region");
+              }
+              return client;
+            });
+
+    MetricsOutcome first =
+        publisher.publish(Reports.mixed(), Deadline.after(Duration.ofSeconds(5)));
+    MetricsOutcome second =
+        publisher.publish(Reports.mixed(), Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(
+        new MetricsOutcome(
+            "api",
+            11,
+            0,
+            11,
+            Optional.of("CloudWatch client could not be built: Unable to load region")),
+        first);
+    assertEquals(3, emfLines().size(), "only the first run wrote EMF");
+    assertEquals(new MetricsOutcome("api", 11, 11, 0, Optional.empty()), second);
+    assertEquals(1, server.putMetricDataCalls().size());
+  }
+
+  @Test
+  void fromConfigPublishesInTheConfiguredModeAndNamespace() {
+    Config config =
+        new Config(
+            List.of(Reports.target("prefect-api")),
+            List.of(),
+            List.of(),
+            Duration.ofSeconds(5),
+            "Custom/Namespace",
+            MetricsMode.EMF,
+            Optional.empty(),
+            2,
+            Duration.ofMinutes(60),
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            List.of());
+    Report report = Reports.mixed();
+
+    MetricsOutcome outcome =
+        MetricsPublisher.fromConfig(config, stdout)
+            .publish(report, Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(new MetricsOutcome("emf", 11, 0, 11, Optional.empty()), outcome);
+    assertEquals(11, EmfDocument.parseAll(emfLines(), "Custom/Namespace").size());
+  }
+}
