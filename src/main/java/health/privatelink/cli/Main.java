@@ -2,26 +2,21 @@ package health.privatelink.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import health.privatelink.Deadline;
-import health.privatelink.check.Checker;
 import health.privatelink.check.Report;
-import health.privatelink.check.ReportJson;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
 import health.privatelink.config.Json;
 import health.privatelink.config.Target;
-import health.privatelink.dns.DnsResolver;
-import health.privatelink.probe.HttpProber;
+import health.privatelink.lambda.Pipeline;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
 
 /**
  * The command line: one check of the configured targets from wherever it runs. Exit status 0 when
@@ -77,16 +72,18 @@ public final class Main {
       err.println("bad configuration: " + e.getMessage());
       return BAD_CONFIGURATION;
     }
-    Checker checker =
-        new Checker(
-            new DnsResolver(config.dnsServers()),
-            new HttpProber(defaultTls().getSocketFactory(), Clock.systemUTC()),
-            Clock.systemUTC());
-    Report report = checker.run(config.targets(), Deadline.after(longestBudget(config.targets())));
+    // With --publish, log lines (and EMF lines) go to standard error, keeping standard output for
+    // the table or the report; without it the table says everything the log lines would.
+    Pipeline pipeline =
+        Pipeline.fromConfig(
+            config, publish ? err : new PrintStream(OutputStream.nullOutputStream()));
+    Duration budget = longestBudget(config.targets());
     if (publish) {
-      err.println("--publish is not available yet");
+      budget = budget.plus(Pipeline.PUBLISH_RESERVE).plus(Pipeline.PUBLISH_BUDGET);
     }
-    out.print(json ? toJson(report) : ReportTable.render(report));
+    Pipeline.Outcome outcome = pipeline.run(config.targets(), Deadline.after(budget), publish);
+    Report report = outcome.report();
+    out.print(json ? toJson(outcome) : ReportTable.render(report));
     out.flush();
     return report.healthy() ? HEALTHY : UNHEALTHY;
   }
@@ -95,25 +92,14 @@ public final class Main {
     return targets.stream().map(Target::timeout).max(Duration::compareTo).orElseThrow();
   }
 
-  private static String toJson(Report report) {
+  private static String toJson(Pipeline.Outcome outcome) {
     StringWriter text = new StringWriter();
     try (JsonGenerator json = Json.factory().createGenerator(text)) {
       json.useDefaultPrettyPrinter();
-      json.writeStartObject();
-      ReportJson.writeFields(report, json);
-      json.writeNullField("published");
-      json.writeEndObject();
+      Pipeline.writeJson(outcome, json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return text + "\n";
-  }
-
-  private static SSLContext defaultTls() {
-    try {
-      return SSLContext.getDefault();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM has no default TLS", e);
-    }
   }
 }

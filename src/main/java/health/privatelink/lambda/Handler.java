@@ -1,0 +1,90 @@
+package health.privatelink.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonGenerator;
+import health.privatelink.Deadline;
+import health.privatelink.Log;
+import health.privatelink.config.Config;
+import health.privatelink.config.ConfigParser;
+import health.privatelink.config.Json;
+import health.privatelink.config.Target;
+import health.privatelink.config.TargetsParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Lambda function: the scheduled event in, the JSON report out. Unhealthy targets are a normal
+ * result; only a broken checker (bad configuration, a bug) is a function error, so Lambda's {@code
+ * Errors} metric keeps its meaning.
+ */
+public final class Handler implements RequestStreamHandler {
+  /** Left at the end of the invocation for writing the report and returning it. */
+  static final Duration SAFETY_MARGIN = Duration.ofMillis(300);
+
+  private final Config config;
+  private final Pipeline pipeline;
+  private final TargetsParser manualTargets;
+  private final Log log;
+
+  /**
+   * Built once per execution environment: configuration is parsed and validated here, so a bad
+   * setting fails the init with a message naming it.
+   */
+  public Handler() {
+    this(ConfigParser.parse(System.getenv()), System.out);
+  }
+
+  private Handler(Config config, PrintStream stdout) {
+    this(config, Pipeline.fromConfig(config, stdout), stdout);
+  }
+
+  Handler(Config config, Pipeline pipeline, PrintStream stdout) {
+    this.config = config;
+    this.pipeline = pipeline;
+    this.manualTargets = new TargetsParser(config.expectedCidrs(), config.defaultTimeout());
+    this.log = new Log(stdout);
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    Deadline deadline =
+        Deadline.after(Duration.ofMillis(context.getRemainingTimeInMillis())).minus(SAFETY_MARGIN);
+    Invocation invocation = Invocation.from(readEvent(input), manualTargets);
+    List<Target> targets;
+    boolean publish;
+    switch (invocation) {
+      case Invocation.Scheduled scheduled -> {
+        targets = config.targets();
+        publish = true;
+      }
+      case Invocation.Manual manual -> {
+        targets = manual.targets();
+        publish = manual.publish();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("targets", targets.stream().map(Target::name).toList());
+        fields.put("publish", publish);
+        log.info("manual invocation", fields);
+      }
+    }
+    Pipeline.Outcome outcome = pipeline.run(targets, deadline, publish);
+    try (JsonGenerator json = Json.factory().createGenerator(output)) {
+      Pipeline.writeJson(outcome, json);
+    }
+  }
+
+  private static Object readEvent(InputStream input) throws IOException {
+    byte[] bytes = input.readAllBytes();
+    if (bytes.length == 0) {
+      return null;
+    }
+    return Json.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), "the event");
+  }
+}

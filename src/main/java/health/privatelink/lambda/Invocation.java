@@ -1,0 +1,77 @@
+package health.privatelink.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import health.privatelink.config.ConfigException;
+import health.privatelink.config.Json;
+import health.privatelink.config.Target;
+import health.privatelink.config.TargetsParser;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** What an invocation asks for: the scheduled check of the configured targets, or a manual one. */
+public sealed interface Invocation {
+
+  /** The EventBridge schedule (or any event without {@code targets}): the configured targets. */
+  record Scheduled(ScheduledEvent event) implements Invocation {}
+
+  /**
+   * A manual invocation, {@code {"targets": [...], "publish": false}}: other targets, checked once.
+   * It sends metrics and alerts only when {@code publish} is true, so a one-off check from the
+   * console cannot page anyone or touch the alert state of the scheduled targets.
+   */
+  record Manual(List<Target> targets, boolean publish) implements Invocation {}
+
+  /** Keys a manual invocation may carry. */
+  Set<String> MANUAL_KEYS = Set.of("targets", "publish");
+
+  /**
+   * Reads a parsed event.
+   *
+   * @throws ConfigException naming the field when a manual invocation is malformed
+   */
+  static Invocation from(Object event, TargetsParser parser) {
+    if (event == null) {
+      return new Scheduled(new ScheduledEvent());
+    }
+    if (!(event instanceof Map<?, ?> object)) {
+      throw new ConfigException(
+          "the event must be a JSON object (a scheduled event, or {\"targets\": [...]}), got "
+              + Json.describe(event));
+    }
+    if (!object.containsKey("targets")) {
+      return new Scheduled(scheduled(object));
+    }
+    for (Object key : object.keySet()) {
+      if (!MANUAL_KEYS.contains(key)) {
+        throw new ConfigException(
+            "the event has unknown key "
+                + Json.quote(String.valueOf(key))
+                + "; a manual invocation allows: targets, publish");
+      }
+    }
+    Object publish = object.containsKey("publish") ? object.get("publish") : Boolean.FALSE;
+    if (!(publish instanceof Boolean flag)) {
+      throw new ConfigException(
+          "the event's publish must be true or false, got " + Json.describe(publish));
+    }
+    return new Manual(parser.parse(object.get("targets"), "targets"), flag);
+  }
+
+  private static ScheduledEvent scheduled(Map<?, ?> object) {
+    ScheduledEvent event = new ScheduledEvent();
+    event.setId(text(object.get("id")));
+    event.setSource(text(object.get("source")));
+    event.setDetailType(text(object.get("detail-type")));
+    event.setAccount(text(object.get("account")));
+    event.setRegion(text(object.get("region")));
+    if (object.get("resources") instanceof List<?> resources) {
+      event.setResources(resources.stream().map(String::valueOf).toList());
+    }
+    return event;
+  }
+
+  private static String text(Object value) {
+    return value instanceof String s ? s : null;
+  }
+}
