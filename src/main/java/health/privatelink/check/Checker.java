@@ -2,6 +2,7 @@ package health.privatelink.check;
 
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
+import health.privatelink.Reason;
 import health.privatelink.config.Target;
 import health.privatelink.dns.DnsResolver;
 import health.privatelink.dns.PrivateAddresses;
@@ -116,7 +117,8 @@ public final class Checker {
     ProbeResult probe = null;
     trace.dnsStarted();
     Resolution resolution = resolver.resolve(target.host(), deadline);
-    if (!target.hostIsAddress()) {
+    if (!target.hostIsAddress() && !timedOut(resolution)) {
+      // A lookup that got an answer, even NXDOMAIN, completed; one that timed out did not.
       trace.dnsDone();
     }
     switch (resolution) {
@@ -140,6 +142,10 @@ public final class Checker {
         Optional.empty());
   }
 
+  private static boolean timedOut(Resolution resolution) {
+    return resolution instanceof Resolution.Failed f && f.failure().reason() == Reason.DNS_TIMEOUT;
+  }
+
   private static Timings timings(Trace trace, long totalNanos) {
     return new Timings(
         trace.dns(),
@@ -156,17 +162,14 @@ public final class Checker {
     static Failure of(Phase phase, Target target) {
       String budget = " within " + target.timeout().toMillis() + " ms";
       return switch (phase) {
-        case DNS ->
-            new Failure(
-                health.privatelink.Reason.DNS_TIMEOUT,
-                "no DNS answer for " + target.host() + budget);
+        case DNS -> new Failure(Reason.DNS_TIMEOUT, "no DNS answer for " + target.host() + budget);
         case CONNECT ->
             new Failure(
-                health.privatelink.Reason.CONNECT_TIMEOUT,
+                Reason.CONNECT_TIMEOUT,
                 "no TCP answer from " + target.host() + ":" + target.port() + budget);
         case TLS_HANDSHAKE, HTTP, DONE ->
             new Failure(
-                health.privatelink.Reason.HTTP_TIMEOUT,
+                Reason.HTTP_TIMEOUT,
                 "connected to " + target.host() + " but no complete response" + budget);
       };
     }

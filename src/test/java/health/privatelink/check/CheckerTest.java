@@ -257,6 +257,10 @@ class CheckerTest {
       assertEquals(c.reason(), r.failure().orElseThrow().reason(), r.failure().get().detail());
       assertTrue(r.failure().get().detail().contains(c.detail()), r.failure().get().detail());
       assertTrue(tookMs < 2500, "took " + tookMs + " ms for a 1000 ms budget");
+      assertEquals(
+          c.reason() != Reason.DNS_TIMEOUT,
+          r.timings().dns().isPresent(),
+          "the DNS phase counts as completed unless it timed out");
       if (c.reason() == Reason.NOT_PRIVATE_IP) {
         assertTrue(r.timings().connect().isEmpty(), "no connection to a public address");
         assertEquals(0, ((HttpTestServer) env.resources.getFirst()).connections());
