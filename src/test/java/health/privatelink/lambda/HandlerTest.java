@@ -1,0 +1,258 @@
+package health.privatelink.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.privatelink.alert.AlertRules;
+import health.privatelink.alert.Alerter;
+import health.privatelink.alert.MemoryStateStore;
+import health.privatelink.check.Checker;
+import health.privatelink.config.Config;
+import health.privatelink.config.ConfigException;
+import health.privatelink.config.ConfigParser;
+import health.privatelink.config.MetricsMode;
+import health.privatelink.dns.DnsResolver;
+import health.privatelink.probe.HttpProber;
+import health.privatelink.publish.MetricsPublisher;
+import health.privatelink.testing.DnsTestServer;
+import health.privatelink.testing.TestPki;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The handler in process: events in, the report out, metrics as EMF and alerts in the log. */
+class HandlerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final DnsTestServer dns;
+  private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+  private final Handler handler;
+
+  HandlerTest() throws Exception {
+    dns = DnsTestServer.start();
+    dns.on("api.private.prefect.cloud").nxdomain();
+    dns.on("app.private.prefect.cloud").nxdomain();
+    Config config =
+        ConfigParser.parse(
+            Map.of(
+                "DNS_SERVERS", "127.0.0.1:" + dns.address().getPort(),
+                "METRICS_MODE", "emf",
+                "ALERT_AFTER_FAILURES", "1"));
+    PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+    Checker checker =
+        new Checker(
+            new DnsResolver(config.dnsServers()),
+            new HttpProber(new TestPki().clientSocketFactory(), Clock.systemUTC()),
+            Clock.systemUTC());
+    MetricsPublisher metrics =
+        new MetricsPublisher(
+            MetricsMode.EMF,
+            config.metricsNamespace(),
+            () -> {
+              throw new AssertionError("EMF mode never builds a CloudWatch client");
+            },
+            out,
+            new health.privatelink.Log(out));
+    Alerter alerter =
+        new Alerter(
+            AlertRules.from(config),
+            new MemoryStateStore(),
+            Optional.empty(),
+            () -> {
+              throw new AssertionError("no topic: no SNS client");
+            },
+            out);
+    handler = new Handler(config, new Pipeline(checker, metrics, alerter, out), out);
+  }
+
+  @AfterEach
+  void stopDns() {
+    dns.close();
+  }
+
+  private JsonNode invoke(String event) throws Exception {
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    handler.handleRequest(
+        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+        output,
+        new TestContext(30_000));
+    return JSON.readTree(output.toByteArray());
+  }
+
+  private String log() {
+    return stdout.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void scheduledEventChecksTheConfiguredTargetsAndPublishes() throws Exception {
+    JsonNode report = invoke(Files.readString(Path.of("events", "scheduled.json")));
+
+    assertFalse(report.get("healthy").asBoolean());
+    assertEquals(2, report.get("results").size());
+    assertEquals("prefect-api", report.get("results").get(0).get("target").asText());
+    assertEquals("NXDOMAIN", report.get("results").get(0).get("reason").asText());
+    JsonNode metrics = report.get("published").get("metrics");
+    assertEquals("emf", metrics.get("mode").asText());
+    assertTrue(metrics.get("writtenAsEmf").asInt() > 0, metrics.toString());
+    assertEquals(metrics.get("dataPoints").asInt(), metrics.get("writtenAsEmf").asInt());
+    JsonNode alerts = report.get("published").get("alerts");
+    assertEquals("ALARM", alerts.get("state").asText());
+    assertEquals("LOGGED", alerts.get("delivery").asText());
+    List<String> lines = log().lines().toList();
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"_aws\"")), log());
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l -> l.contains("\"message\":\"target unhealthy\"") && l.contains("NXDOMAIN")),
+        log());
+    for (String line : lines) {
+      JSON.readTree(line); // every line on standard output is one JSON object
+    }
+  }
+
+  @Test
+  void emptyOrConsoleTestEventsRunTheScheduledCheck() throws Exception {
+    assertEquals(2, invoke("").get("results").size());
+    assertEquals(2, invoke("{}").get("results").size());
+  }
+
+  @Test
+  void manualTargetsAreCheckedOnceWithoutPublishing() throws Exception {
+    dns.on("other.example.test").rcode(5);
+    JsonNode report =
+        invoke("{\"targets\": [{\"name\": \"other\", \"url\": \"https://other.example.test/\"}]}");
+    assertEquals(1, report.get("results").size());
+    assertEquals("DNS_ERROR", report.get("results").get(0).get("reason").asText());
+    assertTrue(report.get("published").isNull());
+    assertFalse(log().contains("{\"_aws\""), "no metrics for a manual check");
+  }
+
+  @Test
+  void manualTargetsMayAskToPublish() throws Exception {
+    dns.on("other.example.test").rcode(5);
+    JsonNode report =
+        invoke(
+            "{\"targets\": [{\"name\": \"other\", \"url\": \"https://other.example.test/\"}],"
+                + " \"publish\": true}");
+    assertEquals("emf", report.get("published").get("metrics").get("mode").asText());
+  }
+
+  @Test
+  void badEventsAreErrorsNamingWhatIsWrong() {
+    record Bad(String event, String message) {}
+    for (Bad bad :
+        List.of(
+            new Bad(
+                "[1]",
+                "the event must be a JSON object (a scheduled event, or {\"targets\": [...]}), got an array"),
+            new Bad("{\"targets\": []}", "targets must list at least one target, got []"),
+            new Bad(
+                "{\"targets\": [{\"name\": \"a\"}], \"extra\": 1}",
+                "the event has unknown key \"extra\"; a manual invocation allows: targets, publish"),
+            new Bad(
+                "{\"targets\": [{\"name\": \"a\", \"url\": \"https://a.example/\"}], \"publish\": \"yes\"}",
+                "the event's publish must be true or false, got \"yes\""),
+            new Bad("{\"targets\": ", "the event is not valid JSON: Unexpected end-of-input"))) {
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> invoke(bad.event()), bad.event());
+      assertTrue(e.getMessage().startsWith(bad.message()), e.getMessage());
+    }
+  }
+
+  @Test
+  void theContextsRemainingTimeBoundsTheRun() throws Exception {
+    dns.on("api.private.prefect.cloud").drop();
+    dns.on("app.private.prefect.cloud").drop();
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    long start = System.nanoTime();
+    handler.handleRequest(
+        new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)),
+        output,
+        new TestContext(1500));
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(tookMs < 1500, "took " + tookMs + " ms with 1500 ms left");
+    JsonNode report = JSON.readTree(output.toByteArray());
+    assertEquals("DNS_TIMEOUT", report.get("results").get(0).get("reason").asText());
+  }
+
+  /** A Lambda context whose deadline is {@code remainingMillis} from its creation. */
+  static final class TestContext implements Context {
+    private final long deadline;
+
+    TestContext(long remainingMillis) {
+      this.deadline = System.currentTimeMillis() + remainingMillis;
+    }
+
+    @Override
+    public int getRemainingTimeInMillis() {
+      return (int) Math.max(0, deadline - System.currentTimeMillis());
+    }
+
+    @Override
+    public String getAwsRequestId() {
+      return "test-request";
+    }
+
+    @Override
+    public String getLogGroupName() {
+      return "/aws/lambda/privatelink-health";
+    }
+
+    @Override
+    public String getLogStreamName() {
+      return "test";
+    }
+
+    @Override
+    public String getFunctionName() {
+      return "privatelink-health";
+    }
+
+    @Override
+    public String getFunctionVersion() {
+      return "$LATEST";
+    }
+
+    @Override
+    public String getInvokedFunctionArn() {
+      return "arn:aws:lambda:us-east-1:123456789012:function:privatelink-health";
+    }
+
+    @Override
+    public CognitoIdentity getIdentity() {
+      return null;
+    }
+
+    @Override
+    public ClientContext getClientContext() {
+      return null;
+    }
+
+    @Override
+    public int getMemoryLimitInMB() {
+      return 512;
+    }
+
+    @Override
+    public LambdaLogger getLogger() {
+      return null;
+    }
+  }
+}
