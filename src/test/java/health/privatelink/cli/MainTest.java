@@ -1,0 +1,117 @@
+package health.privatelink.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.privatelink.testing.DnsTestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The command line in process: table, JSON, exit status, usage and configuration errors. */
+class MainTest {
+  private final DnsTestServer dns;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  MainTest() throws Exception {
+    dns = DnsTestServer.start();
+  }
+
+  @AfterEach
+  void stop() {
+    dns.close();
+  }
+
+  private int run(Map<String, String> env, String... args) {
+    return Main.run(
+        args,
+        env,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private Map<String, String> loopbackDns() {
+    return Map.of("DNS_SERVERS", "127.0.0.1:" + dns.address().getPort());
+  }
+
+  @Test
+  void defaultTargetsWithoutPrivateDnsFailWithNxdomainAndExitOne() {
+    dns.on("api.private.prefect.cloud").nxdomain();
+    dns.on("app.private.prefect.cloud").nxdomain();
+
+    int status = run(loopbackDns());
+
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertEquals(1, status, table);
+    assertTrue(table.startsWith("TARGET       RESULT  REASON"), table);
+    assertTrue(table.contains("prefect-api  FAIL    NXDOMAIN"), table);
+    assertTrue(table.contains("prefect-ui   FAIL    NXDOMAIN"), table);
+    assertTrue(table.contains("  hint:   Private DNS is not enabled on the VPC endpoint"), table);
+    assertTrue(table.contains("0 of 2 targets healthy"), table);
+    assertEquals("", err.toString(StandardCharsets.UTF_8), "nothing on standard error");
+  }
+
+  @Test
+  void jsonPrintsTheReport() throws Exception {
+    dns.on("api.private.prefect.cloud").nxdomain();
+    dns.on("app.private.prefect.cloud").rcode(2);
+
+    int status = run(loopbackDns(), "--json");
+
+    assertEquals(1, status);
+    JsonNode report = new ObjectMapper().readTree(out.toByteArray());
+    assertEquals(false, report.get("healthy").asBoolean());
+    assertEquals("NXDOMAIN", report.get("results").get(0).get("reason").asText());
+    assertEquals("DNS_ERROR", report.get("results").get(1).get("reason").asText());
+    assertTrue(report.get("published").isNull());
+    assertTrue(report.get("results").get(0).get("timings").has("ttfbMs"));
+  }
+
+  @Test
+  void healthyTargetsExitZero() {
+    // An IP-address URL needs no DNS: only the exit status and the table matter here.
+    try (var server =
+        health.privatelink.testing.HttpTestServer.http(
+            health.privatelink.testing.HttpTestServer.respond(200, "ok"))) {
+      int status =
+          run(
+              Map.of(
+                  "TARGETS",
+                  "[{\"name\": \"local\", \"url\": \"http://127.0.0.1:" + server.port() + "/\"}]",
+                  "EXPECTED_CIDRS",
+                  "127.0.0.0/8"));
+      assertEquals(0, status, out.toString(StandardCharsets.UTF_8));
+      assertTrue(out.toString(StandardCharsets.UTF_8).contains("local   OK"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void badConfigurationExitsTwoNamingIt() {
+    int status = run(Map.of("DEFAULT_TIMEOUT_MS", "0"));
+    assertEquals(2, status);
+    assertEquals(
+        "bad configuration: DEFAULT_TIMEOUT_MS must be an integer 100..60000, got \"0\"\n",
+        err.toString(StandardCharsets.UTF_8));
+    assertEquals("", out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void unknownOptionExitsTwoWithUsage() {
+    assertEquals(2, run(Map.of(), "--jsn"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("unknown option \"--jsn\"\nusage:"));
+  }
+
+  @Test
+  void helpExitsZero() {
+    assertEquals(0, run(Map.of(), "--help"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: java -jar"));
+  }
+}
