@@ -47,7 +47,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 /**
  * The EC2 lookups over EC2's query protocol: a form POST signed with the SDK's own SigV4 signer,
  * sent through url-connection-client, the XML answer read with the JDK. The SDK's ec2 module would
- * do the same for 26 MB of jar; these five read-only calls need none of it.
+ * do the same for 26 MB of jar; these four read-only calls need none of it.
  */
 public final class Ec2QueryClient implements Ec2 {
   static final String API_VERSION = "2016-11-15";
