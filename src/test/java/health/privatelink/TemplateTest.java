@@ -37,6 +37,13 @@ class TemplateTest {
   private static final Path TEMPLATE = Path.of("template.yaml");
   private static final Path CONFIG_PARSER =
       Path.of("src/main/java/health/privatelink/config/ConfigParser.java");
+  private static final Path EC2_CLIENT =
+      Path.of("src/main/java/health/privatelink/diagnose/Ec2QueryClient.java");
+
+  /**
+   * An EC2 action the diagnosis calls, as Ec2QueryClient names it: {@code "DescribeVpcEndpoints"}.
+   */
+  private static final Pattern EC2_ACTION = Pattern.compile("\"(Describe[A-Za-z]+)\"");
 
   /** A quoted all-caps name such as {@code "ALERT_TOPIC_ARN"}: how ConfigParser names variables. */
   private static final Pattern QUOTED_VARIABLE =
@@ -53,8 +60,8 @@ class TemplateTest {
   private static final Set<String> ACTIONS_WITHOUT_RESOURCES =
       Set.of(
           "ec2:DescribeVpcEndpoints",
+          "ec2:DescribeVpcEndpointServices",
           "ec2:DescribeSecurityGroups",
-          "ec2:DescribeSecurityGroupRules",
           "ec2:CreateNetworkInterface",
           "ec2:DescribeNetworkInterfaces",
           "ec2:DescribeSubnets",
@@ -172,6 +179,45 @@ class TemplateTest {
       }
     }
     assertEquals(List.of(), problems);
+  }
+
+  @Test
+  void roleAllowsEveryEc2CallOfTheDiagnosisAndNoOtherDescribe() throws IOException {
+    Set<String> called = new TreeSet<>();
+    Matcher m = EC2_ACTION.matcher(Files.readString(EC2_CLIENT));
+    while (m.find()) {
+      called.add("ec2:" + m.group(1));
+    }
+    assertTrue(called.contains("ec2:DescribeVpcEndpoints"), "found the calls: " + called);
+    Set<String> allowed = new TreeSet<>();
+    for (Map<String, Object> statement : identityStatements()) {
+      for (String action : strings(statement.get("Action"))) {
+        if (action.startsWith("ec2:Describe")) {
+          allowed.add(action);
+        }
+      }
+    }
+    Set<String> missing = new TreeSet<>(called);
+    missing.removeAll(allowed);
+    assertEquals(Set.of(), missing, "called by the diagnosis but not allowed by the role");
+    Set<String> unused = new TreeSet<>(allowed);
+    unused.removeAll(called);
+    // Lambda itself needs these two to attach the function to the VPC.
+    unused.removeAll(Set.of("ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"));
+    assertEquals(Set.of(), unused, "allowed by the role but never called");
+  }
+
+  @Test
+  void ec2EndpointIsAnOptionalPrivateDnsInterfaceEndpoint() {
+    Map<String, Object> ec2 =
+        ofType("AWS::EC2::VPCEndpoint").stream()
+            .filter(e -> String.valueOf(properties(e).get("ServiceName")).contains(".ec2"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no ec2 interface endpoint in the template"));
+    assertEquals("CreateEc2InterfaceEndpoint", ec2.get("Condition"));
+    assertEquals("Interface", properties(ec2).get("VpcEndpointType"));
+    assertEquals("true", properties(ec2).get("PrivateDnsEnabled"));
+    assertEquals(Map.of("Ref", "VpcId"), environment().get("VPC_ID"));
   }
 
   @Test

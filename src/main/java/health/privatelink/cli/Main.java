@@ -77,7 +77,8 @@ public final class Main {
     Pipeline pipeline =
         Pipeline.fromConfig(
             config, publish ? err : new PrintStream(OutputStream.nullOutputStream()));
-    Duration budget = longestBudget(config.targets());
+    // Room to diagnose a target that used its whole budget; unused when all pass.
+    Duration budget = longestBudget(config.targets()).plus(Pipeline.DIAGNOSIS_BUDGET);
     if (publish) {
       budget = budget.plus(Pipeline.PUBLISH_RESERVE).plus(Pipeline.PUBLISH_BUDGET);
     }

@@ -11,6 +11,10 @@ import health.privatelink.check.ReportJson;
 import health.privatelink.check.TargetResult;
 import health.privatelink.config.Config;
 import health.privatelink.config.Target;
+import health.privatelink.diagnose.Diagnoser;
+import health.privatelink.diagnose.Ec2QueryClient;
+import health.privatelink.diagnose.LocalAddress;
+import health.privatelink.diagnose.Scope;
 import health.privatelink.dns.DnsResolver;
 import health.privatelink.probe.HttpProber;
 import health.privatelink.publish.MetricsOutcome;
@@ -18,6 +22,7 @@ import health.privatelink.publish.MetricsPublisher;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.URI;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,9 +34,9 @@ import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 
 /**
- * One run as the function does it: check every target, then send metrics and alerts side by side,
- * all inside the run's deadline. The Lambda handler and {@code --publish} on the command line both
- * go through here, so they send the same thing.
+ * One run as the function does it: check every target, diagnose the failed ones, then send metrics
+ * and alerts side by side, all inside the run's deadline. The Lambda handler and {@code --publish}
+ * on the command line both go through here, so they send the same thing.
  */
 public final class Pipeline {
   /** Kept back from the checks for publishing, when the deadline is short. */
@@ -40,13 +45,26 @@ public final class Pipeline {
   /** The most publishing may take after the checks, however long the function may still run. */
   public static final Duration PUBLISH_BUDGET = Duration.ofSeconds(10);
 
+  /**
+   * The most the diagnosis of failed targets may take; it comes out of the time before the publish
+   * reserve, never out of the reserve.
+   */
+  public static final Duration DIAGNOSIS_BUDGET = Duration.ofSeconds(3);
+
   private final Checker checker;
+  private final Diagnoser diagnoser;
   private final MetricsPublisher metrics;
   private final Alerter alerter;
   private final Log log;
 
-  public Pipeline(Checker checker, MetricsPublisher metrics, Alerter alerter, PrintStream stdout) {
+  public Pipeline(
+      Checker checker,
+      Diagnoser diagnoser,
+      MetricsPublisher metrics,
+      Alerter alerter,
+      PrintStream stdout) {
     this.checker = checker;
+    this.diagnoser = diagnoser;
     this.metrics = metrics;
     this.alerter = alerter;
     this.log = new Log(stdout);
@@ -67,9 +85,26 @@ public final class Pipeline {
             Clock.systemUTC());
     return new Pipeline(
         checker,
+        diagnoser(config),
         MetricsPublisher.fromConfig(config, stdout),
         Alerter.fromConfig(config, stdout),
         stdout);
+  }
+
+  /**
+   * The diagnosis as configured: nothing without VPC_ID or VPC_ENDPOINT_IDS; otherwise EC2 calls
+   * made only once a target fails, to {@code AWS_ENDPOINT_URL_EC2} when set.
+   */
+  private static Diagnoser diagnoser(Config config) {
+    Scope scope = Scope.from(config);
+    if (!scope.configured()) {
+      return Diagnoser.off();
+    }
+    Optional<URI> endpoint =
+        Optional.ofNullable(System.getenv("AWS_ENDPOINT_URL_EC2"))
+            .filter(s -> !s.isBlank())
+            .map(URI::create);
+    return new Diagnoser(() -> Ec2QueryClient.fromDefaults(endpoint), scope, LocalAddress.system());
   }
 
   /** What one run produced. Metrics and alerts are empty when the run did not publish. */
@@ -77,13 +112,20 @@ public final class Pipeline {
       Report report, Optional<MetricsOutcome> metrics, Optional<AlertOutcome> alerts) {}
 
   /**
-   * Checks {@code targets}, logs the result and, when {@code publish}, sends metrics and alerts;
-   * returns by {@code deadline}.
+   * Checks {@code targets}, diagnoses the failed ones, logs the result and, when {@code publish},
+   * sends metrics and alerts; returns by {@code deadline}.
    */
   public Outcome run(List<Target> targets, Deadline deadline, boolean publish) {
     Duration reserve =
         publish ? min(PUBLISH_RESERVE, deadline.remaining().dividedBy(3)) : Duration.ZERO;
-    Report report = checker.run(targets, deadline.minus(reserve));
+    Deadline beforePublishing = deadline.minus(reserve);
+    Report checked = checker.run(targets, beforePublishing);
+    Report report =
+        new Report(
+            checked.startedAt(),
+            checked.duration(),
+            diagnoser.diagnose(
+                checked.results(), beforePublishing.min(Deadline.after(DIAGNOSIS_BUDGET))));
     logResults(report);
     if (!publish) {
       return new Outcome(report, Optional.empty(), Optional.empty());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.testing.CloudWatchTestServer;
 import health.privatelink.testing.DnsTestServer;
+import health.privatelink.testing.Ec2TestServer;
 import health.privatelink.testing.HttpTestServer;
 import health.privatelink.testing.MotoServer;
 import health.privatelink.testing.RuntimeApiServer;
@@ -143,6 +144,7 @@ class LambdaIT {
                 HttpTestServer.respond(200, "{\"status\":\"ok\"}")));
     CloudWatchTestServer cloudWatch = open(CloudWatchTestServer.start());
     SnsEndpoint sns = open(SnsEndpoint.start());
+    Ec2TestServer ec2 = open(Ec2TestServer.start());
     RuntimeApiServer runtime = open(new RuntimeApiServer());
 
     Map<String, String> env = new HashMap<>();
@@ -164,6 +166,8 @@ class LambdaIT {
     env.put("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.endpoint().toString());
     env.put("AWS_ENDPOINT_URL_SNS", sns.uri().toString());
     env.put("AWS_ENDPOINT_URL_DYNAMODB", moto.uri().toString());
+    env.put("AWS_ENDPOINT_URL_EC2", ec2.uri().toString());
+    env.put("VPC_ID", "vpc-0f1e2d3c4b5a69788");
     startFunction(runtime, env);
 
     String id =
@@ -187,6 +191,20 @@ class LambdaIT {
     JsonNode gone = report.get("results").get(1);
     assertEquals("NXDOMAIN", gone.get("reason").asText());
     assertTrue(gone.get("detail").asText().contains("gone.example.test"), gone.toString());
+    String diagnosis =
+        "no VPC endpoint in vpc-0f1e2d3c4b5a69788 serves gone.example.test: create an interface"
+            + " endpoint for the service with Private DNS";
+    assertEquals(diagnosis, gone.get("diagnosis").asText(), gone.toString());
+    assertTrue(api.get("diagnosis").isNull(), api.toString());
+    // Only the failed target was looked up, with the function's own credentials and region.
+    assertEquals(List.of("DescribeVpcEndpoints"), ec2.actions());
+    assertTrue(
+        ec2.requests()
+            .getFirst()
+            .headers()
+            .get("authorization")
+            .startsWith("AWS4-HMAC-SHA256 Credential=testing/"),
+        ec2.requests().toString());
 
     // Metrics: one PutMetricData call in the configured namespace, stamped at the run's start.
     assertEquals(1, cloudWatch.putMetricDataCalls().size(), () -> output());
@@ -209,6 +227,7 @@ class LambdaIT {
     assertEquals(TestAws.TOPIC_ARN, message.get("TopicArn"));
     assertEquals("[ALARM] gone NXDOMAIN", message.get("Subject"));
     assertTrue(message.get("Message").contains("https://gone.example.test/health"));
+    assertTrue(message.get("Message").contains("Diagnosis: " + diagnosis), message.get("Message"));
     JsonNode published = report.get("published");
     assertEquals(
         "PUBLISHED", published.get("alerts").get("delivery").asText(), published.toString());
@@ -221,6 +240,8 @@ class LambdaIT {
     assertNotNull(again, () -> output());
     assertEquals(1, sns.published().size(), () -> output());
     assertEquals(2, cloudWatch.putMetricDataCalls().size());
+    // Nothing is kept between runs: the endpoint is looked up again.
+    assertEquals(List.of("DescribeVpcEndpoints", "DescribeVpcEndpoints"), ec2.actions());
   }
 
   @Test

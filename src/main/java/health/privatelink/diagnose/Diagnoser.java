@@ -1,0 +1,188 @@
+package health.privatelink.diagnose;
+
+import health.privatelink.Deadline;
+import health.privatelink.Reason;
+import health.privatelink.check.TargetResult;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Explains failed checks: looks up the VPC endpoint behind each failed target, all of them at once,
+ * and attaches one {@link Rules} sentence to each. Healthy targets cost nothing; nothing is kept
+ * from one run to the next; a lookup that fails or overruns becomes {@code could not diagnose:
+ * ...}, never an exception, so the check result always comes back.
+ */
+public final class Diagnoser {
+  /** How long past the deadline a lookup may take to notice it and report its own timeout. */
+  private static final Duration GRACE = Duration.ofMillis(200);
+
+  private final Supplier<Ec2> ec2;
+  private final Scope scope;
+  private final LocalAddress localAddress;
+  private volatile Ec2 made;
+
+  /**
+   * @param ec2 makes the EC2 lookups on first use: a run where nothing fails builds nothing
+   * @param scope where to look; with nothing configured there is no diagnosis and no EC2 call
+   * @param localAddress the function's own address toward an endpoint
+   */
+  public Diagnoser(Supplier<Ec2> ec2, Scope scope, LocalAddress localAddress) {
+    this.ec2 = ec2;
+    this.scope = scope;
+    this.localAddress = localAddress;
+  }
+
+  /** A diagnoser that leaves every result as it is: for runs without VPC_ID or VPC_ENDPOINT_IDS. */
+  public static Diagnoser off() {
+    return new Diagnoser(
+        () -> {
+          throw new IllegalStateException("no diagnosis configured");
+        },
+        new Scope(List.of(), Optional.empty(), List.of()),
+        peer -> Optional.empty());
+  }
+
+  /** Whether failed targets get a diagnosis. */
+  public boolean enabled() {
+    return scope.configured();
+  }
+
+  /**
+   * The results with a diagnosis on every failed target, in the same order; returns by {@code
+   * deadline} plus a short grace. Healthy results, and all results when nothing is configured, come
+   * back untouched.
+   */
+  public List<TargetResult> diagnose(List<TargetResult> results, Deadline deadline) {
+    if (!enabled() || results.stream().allMatch(TargetResult::healthy)) {
+      return results;
+    }
+    long budget = deadline.remaining().toMillis();
+    Map<Integer, CompletableFuture<String>> running = new LinkedHashMap<>();
+    for (int i = 0; i < results.size(); i++) {
+      TargetResult r = results.get(i);
+      if (r.healthy()) {
+        continue;
+      }
+      CompletableFuture<String> sentence = new CompletableFuture<>();
+      Thread.ofVirtual()
+          .name("diagnose-" + r.target().name())
+          .start(() -> sentence.complete(diagnoseOne(r, deadline)));
+      running.put(i, sentence);
+    }
+    Deadline waitUntil = new Deadline(deadline.nanoTime() + GRACE.toNanos());
+    List<TargetResult> diagnosed = new ArrayList<>(results);
+    for (Map.Entry<Integer, CompletableFuture<String>> entry : running.entrySet()) {
+      String sentence;
+      try {
+        sentence = entry.getValue().get(waitUntil.remaining().toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        sentence = "could not diagnose: no answer from EC2 within " + budget + " ms";
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        sentence = "could not diagnose: interrupted";
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("diagnosis failed", e.getCause());
+      }
+      diagnosed.set(entry.getKey(), results.get(entry.getKey()).withDiagnosis(sentence));
+    }
+    return diagnosed;
+  }
+
+  private String diagnoseOne(TargetResult result, Deadline deadline) {
+    try {
+      return Rules.diagnose(lookUp(result, deadline));
+    } catch (Ec2Exception e) {
+      return "could not diagnose: " + e.getMessage();
+    } catch (RuntimeException e) {
+      // Building the client: no region, an unreadable endpoint override.
+      return "could not diagnose: cannot set up the EC2 calls: " + describe(e);
+    }
+  }
+
+  /** Asks EC2 what {@link Rules} needs to know about the endpoint behind one failed target. */
+  private Rules.Facts lookUp(TargetResult result, Deadline deadline) throws Ec2Exception {
+    Ec2 client = client();
+    String host = result.target().host();
+    int port = result.target().port();
+    Reason reason = result.failure().orElseThrow().reason();
+    List<VpcEndpoint> endpoints =
+        scope.named()
+            ? client.vpcEndpointsById(scope.vpcEndpointIds(), deadline)
+            : client.vpcEndpointsInVpc(scope.vpcId().orElseThrow(), deadline);
+
+    Map<String, List<String>> serviceNames = Map.of();
+    Set<String> services = new LinkedHashSet<>();
+    for (VpcEndpoint e : endpoints) {
+      if (e.type().equalsIgnoreCase("Interface") && !e.serviceName().isEmpty()) {
+        services.add(e.serviceName());
+      }
+    }
+    if (Rules.needsServiceNames(host, endpoints) && !services.isEmpty()) {
+      serviceNames = client.servicePrivateDnsNames(services, deadline);
+    }
+
+    List<InetAddress> endpointAddresses = Rules.endpointAddresses(reason, result.addresses());
+    Map<String, SecurityGroup> groups = new LinkedHashMap<>();
+    List<String> functionGroups = scope.securityGroupIds();
+    List<InetAddress> functionAddresses = List.of();
+    Optional<VpcEndpoint> serving =
+        Rules.servingEndpoint(host, endpoints, serviceNames, scope.named());
+    if (serving.isPresent() && Rules.checksSecurityGroups(reason, serving.get())) {
+      functionAddresses =
+          endpointAddresses.stream()
+              .flatMap(a -> localAddress.toward(a).stream())
+              .distinct()
+              .toList();
+      if (functionGroups.isEmpty() && !functionAddresses.isEmpty()) {
+        functionGroups = client.securityGroupsOfAddress(functionAddresses.getFirst(), deadline);
+      }
+      Set<String> ids = new LinkedHashSet<>(serving.get().groupIds());
+      ids.addAll(functionGroups);
+      for (SecurityGroup g : client.securityGroups(ids, deadline)) {
+        groups.put(g.id(), g);
+      }
+    }
+    return new Rules.Facts(
+        host,
+        port,
+        reason,
+        endpointAddresses,
+        scope,
+        endpoints,
+        serviceNames,
+        groups,
+        functionGroups,
+        functionAddresses);
+  }
+
+  private Ec2 client() {
+    Ec2 client = made;
+    if (client == null) {
+      synchronized (this) {
+        client = made;
+        if (client == null) {
+          client = ec2.get();
+          made = client;
+        }
+      }
+    }
+    return client;
+  }
+
+  private static String describe(Throwable t) {
+    String message = t.getMessage();
+    return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+  }
+}

@@ -1,0 +1,425 @@
+package health.privatelink.diagnose;
+
+import health.privatelink.Deadline;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.xml.stream.XMLStreamException;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.RegionMetadata;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+
+/**
+ * The EC2 lookups over EC2's query protocol: a form POST signed with the SDK's own SigV4 signer,
+ * sent through url-connection-client, the XML answer read with the JDK. The SDK's ec2 module would
+ * do the same for 26 MB of jar; these four read-only calls need none of it.
+ */
+public final class Ec2QueryClient implements Ec2 {
+  static final String API_VERSION = "2016-11-15";
+
+  /** Bounds one TCP connect; the deadline bounds everything else. */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Bounds one blocking read, in case an abort at the deadline does not reach the socket. */
+  private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
+
+  /** More than any real answer to these filtered calls; a bigger one is not read. */
+  private static final int MAX_ANSWER_BYTES = 8 << 20;
+
+  /** Pages followed per call: a VPC with thousands of endpoints is not diagnosed page by page. */
+  private static final int MAX_PAGES = 10;
+
+  /** The longest error message quoted from EC2: authorization failures can carry kilobytes. */
+  private static final int MAX_MESSAGE_CHARS = 200;
+
+  private final URI endpoint;
+  private final String region;
+  private final AwsCredentialsProvider credentials;
+  private final SdkHttpClient http;
+  private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+
+  Ec2QueryClient(
+      URI endpoint, String region, AwsCredentialsProvider credentials, SdkHttpClient http) {
+    this.endpoint = endpoint;
+    this.region = region;
+    this.credentials = credentials;
+    this.http = http;
+  }
+
+  /** A client for {@code endpoint}, signing for {@code region} with {@code credentials}. */
+  public static Ec2QueryClient create(
+      URI endpoint, String region, AwsCredentialsProvider credentials) {
+    return new Ec2QueryClient(
+        endpoint,
+        region,
+        credentials,
+        UrlConnectionHttpClient.builder()
+            .connectionTimeout(CONNECT_TIMEOUT)
+            .socketTimeout(SOCKET_TIMEOUT)
+            .build());
+  }
+
+  /**
+   * The production client: region and credentials from the SDK's default chains, the endpoint given
+   * ({@code AWS_ENDPOINT_URL_EC2}) or else the region's public one, which an {@code ec2} interface
+   * endpoint with Private DNS serves inside the VPC.
+   *
+   * @throws SdkClientException when no region is configured
+   */
+  public static Ec2QueryClient fromDefaults(Optional<URI> endpointOverride) {
+    Region region = new DefaultAwsRegionProviderChain().getRegion();
+    URI endpoint = endpointOverride.orElseGet(() -> regionalEndpoint(region));
+    return create(endpoint, region.id(), DefaultCredentialsProvider.builder().build());
+  }
+
+  static URI regionalEndpoint(Region region) {
+    RegionMetadata metadata = region.metadata();
+    String domain = metadata == null ? "amazonaws.com" : metadata.partition().dnsSuffix();
+    return URI.create("https://ec2." + region.id() + "." + domain);
+  }
+
+  /** Where the calls go. */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public List<VpcEndpoint> vpcEndpointsById(Collection<String> ids, Deadline deadline)
+      throws Ec2Exception {
+    // A filter, not VpcEndpointId.N: one missing ID would fail the whole call.
+    return pages("DescribeVpcEndpoints", filter("vpc-endpoint-id", ids), "vpcEndpointSet", deadline)
+        .stream()
+        .map(Ec2QueryClient::vpcEndpoint)
+        .toList();
+  }
+
+  @Override
+  public List<VpcEndpoint> vpcEndpointsInVpc(String vpcId, Deadline deadline) throws Ec2Exception {
+    return pages(
+            "DescribeVpcEndpoints", filter("vpc-id", List.of(vpcId)), "vpcEndpointSet", deadline)
+        .stream()
+        .map(Ec2QueryClient::vpcEndpoint)
+        .toList();
+  }
+
+  @Override
+  public Map<String, List<String>> servicePrivateDnsNames(
+      Collection<String> serviceNames, Deadline deadline) throws Ec2Exception {
+    Map<String, String> params = new LinkedHashMap<>();
+    int n = 1;
+    for (String name : new LinkedHashSet<>(serviceNames)) {
+      params.put("ServiceName." + n++, name);
+    }
+    Map<String, List<String>> names = new LinkedHashMap<>();
+    for (Xml.Node service :
+        pages("DescribeVpcEndpointServices", params, "serviceDetailSet", deadline)) {
+      Set<String> dns = new LinkedHashSet<>();
+      service.text("privateDnsName").ifPresent(dns::add);
+      for (Xml.Node item : service.items("privateDnsNameSet")) {
+        item.text("privateDnsName").ifPresent(dns::add);
+      }
+      names.put(service.text("serviceName", ""), List.copyOf(dns));
+    }
+    return names;
+  }
+
+  @Override
+  public List<SecurityGroup> securityGroups(Collection<String> ids, Deadline deadline)
+      throws Ec2Exception {
+    // A filter, not GroupId.N: one missing group would fail the whole call.
+    return pages("DescribeSecurityGroups", filter("group-id", ids), "securityGroupInfo", deadline)
+        .stream()
+        .map(Ec2QueryClient::securityGroup)
+        .toList();
+  }
+
+  @Override
+  public List<String> securityGroupsOfAddress(InetAddress address, Deadline deadline)
+      throws Ec2Exception {
+    Set<String> groups = new LinkedHashSet<>();
+    for (Xml.Node eni :
+        pages(
+            "DescribeNetworkInterfaces",
+            filter("addresses.private-ip-address", List.of(address.getHostAddress())),
+            "networkInterfaceSet",
+            deadline)) {
+      for (Xml.Node group : eni.items("groupSet")) {
+        group.text("groupId").ifPresent(groups::add);
+      }
+    }
+    return List.copyOf(groups);
+  }
+
+  private static Map<String, String> filter(String name, Collection<String> values) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("Filter.1.Name", name);
+    int n = 1;
+    for (String value : new LinkedHashSet<>(values)) {
+      params.put("Filter.1.Value." + n++, value);
+    }
+    return params;
+  }
+
+  /** Every {@code item} of the list {@code set}, following {@code nextToken}. */
+  private List<Xml.Node> pages(
+      String action, Map<String, String> params, String set, Deadline deadline)
+      throws Ec2Exception {
+    List<Xml.Node> items = new ArrayList<>();
+    Map<String, String> page = new LinkedHashMap<>(params);
+    for (int i = 0; i < MAX_PAGES; i++) {
+      Xml.Node answer = call(action, page, deadline);
+      items.addAll(answer.items(set));
+      Optional<String> next = answer.text("nextToken");
+      if (next.isEmpty()) {
+        return items;
+      }
+      page.put("NextToken", next.get());
+    }
+    throw new Ec2Exception(action + " returned more than " + MAX_PAGES + " pages");
+  }
+
+  /**
+   * One signed call, answered by {@code deadline} or abandoned: the connection is aborted, so no
+   * thread stays blocked on a hung endpoint.
+   */
+  Xml.Node call(String action, Map<String, String> params, Deadline deadline) throws Ec2Exception {
+    long budget = deadline.remaining().toMillis();
+    if (deadline.expired()) {
+      throw new Ec2Exception("no time left to ask EC2 (" + action + ")");
+    }
+    AtomicReference<ExecutableHttpRequest> inFlight = new AtomicReference<>();
+    CompletableFuture<Xml.Node> answer = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("ec2-" + action)
+        .start(() -> {
+          try {
+            answer.complete(send(action, params, inFlight));
+          } catch (Throwable t) {
+            answer.completeExceptionally(t);
+          }
+        });
+    try {
+      return answer.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      abort(inFlight);
+      throw new Ec2Exception(
+          "no answer from EC2 at " + endpoint + " to " + action + " within " + budget + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      abort(inFlight);
+      throw new Ec2Exception("interrupted while asking EC2 (" + action + ")");
+    } catch (ExecutionException e) {
+      throw failure(action, e.getCause());
+    }
+  }
+
+  private static void abort(AtomicReference<ExecutableHttpRequest> inFlight) {
+    ExecutableHttpRequest request = inFlight.get();
+    if (request != null) {
+      request.abort();
+    }
+  }
+
+  private Xml.Node send(
+      String action, Map<String, String> params, AtomicReference<ExecutableHttpRequest> inFlight)
+      throws IOException, Ec2Exception, XMLStreamException {
+    StringJoiner form = new StringJoiner("&");
+    form.add("Action=" + encode(action)).add("Version=" + API_VERSION);
+    params.forEach((k, v) -> form.add(encode(k) + "=" + encode(v)));
+    byte[] body = form.toString().getBytes(StandardCharsets.UTF_8);
+
+    SdkHttpFullRequest request =
+        SdkHttpFullRequest.builder()
+            .uri(endpoint)
+            .encodedPath(
+                endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty()
+                    ? "/"
+                    : endpoint.getRawPath())
+            .method(SdkHttpMethod.POST)
+            .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+            .putHeader("Content-Length", Integer.toString(body.length))
+            .build();
+    AwsCredentialsIdentity identity = credentials.resolveCredentials();
+    SignedRequest signed =
+        signer.sign(
+            SignRequest.builder(identity)
+                .request(request)
+                .payload(ContentStreamProvider.fromByteArray(body))
+                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "ec2")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                .build());
+    ExecutableHttpRequest call =
+        http.prepareRequest(
+            HttpExecuteRequest.builder()
+                .request(signed.request())
+                .contentStreamProvider(signed.payload().orElse(null))
+                .build());
+    inFlight.set(call);
+    HttpExecuteResponse response = call.call();
+    int status = response.httpResponse().statusCode();
+    byte[] answer;
+    Optional<? extends InputStream> stream = response.responseBody();
+    if (stream.isEmpty()) {
+      answer = new byte[0];
+    } else {
+      try (InputStream in = stream.get()) {
+        answer = in.readNBytes(MAX_ANSWER_BYTES);
+      }
+    }
+    if (status / 100 == 2) {
+      return Xml.parse(answer);
+    }
+    throw new Ec2Exception(error(action, status, answer));
+  }
+
+  /** EC2's error answer, {@code <Response><Errors><Error><Code>...}, in plain words. */
+  private static String error(String action, int status, byte[] answer) {
+    String code = "";
+    String message = "";
+    try {
+      Xml.Node root = Xml.parse(answer);
+      Optional<Xml.Node> error =
+          root.child("Errors")
+              .flatMap(errors -> errors.child("Error"))
+              .or(() -> root.child("Error"));
+      if (error.isPresent()) {
+        code = error.get().text("Code", "");
+        message = error.get().text("Message", "");
+      }
+    } catch (XMLStreamException | RuntimeException unreadable) {
+      // the status alone then
+    }
+    if (message.length() > MAX_MESSAGE_CHARS) {
+      message = message.substring(0, MAX_MESSAGE_CHARS) + "...";
+    }
+    if (code.equals("UnauthorizedOperation")
+        || code.equals("AuthFailure")
+        || code.startsWith("AccessDenied")
+        || (code.isEmpty() && status == 403)) {
+      return "the function's role may not call ec2:"
+          + action
+          + " (HTTP "
+          + status
+          + (code.isEmpty() ? "" : " " + code)
+          + "): grant it in the role's policy";
+    }
+    return "EC2 answered "
+        + action
+        + " with HTTP "
+        + status
+        + (code.isEmpty() ? "" : " " + code)
+        + (message.isEmpty() ? "" : ": " + message);
+  }
+
+  private Ec2Exception failure(String action, Throwable cause) {
+    return switch (cause) {
+      case Ec2Exception e -> e;
+      case XMLStreamException e ->
+          new Ec2Exception(
+              "EC2's answer to " + action + " is not readable XML: " + e.getMessage(), e);
+      case IOException e ->
+          new Ec2Exception("cannot reach EC2 at " + endpoint + ": " + describe(e), e);
+      case UncheckedIOException e ->
+          new Ec2Exception("cannot reach EC2 at " + endpoint + ": " + describe(e.getCause()), e);
+      case SdkClientException e -> new Ec2Exception("no AWS credentials: " + e.getMessage(), e);
+      default -> new Ec2Exception("asking EC2 (" + action + ") failed: " + describe(cause), cause);
+    };
+  }
+
+  private static String describe(Throwable t) {
+    String message = t.getMessage();
+    String type = t.getClass().getSimpleName();
+    return message == null || message.isBlank() ? type : type + ": " + message;
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  static VpcEndpoint vpcEndpoint(Xml.Node item) {
+    Optional<String> lastError =
+        item.child("lastError")
+            .map(e -> {
+              String code = e.text("code", "");
+              String message = e.text("message", "");
+              return code.isEmpty() ? message : message.isEmpty() ? code : code + ": " + message;
+            })
+            .filter(s -> !s.isBlank());
+    return new VpcEndpoint(
+        item.text("vpcEndpointId", ""),
+        item.text("vpcEndpointType", "Interface"),
+        item.text("vpcId", ""),
+        item.text("serviceName", ""),
+        item.text("state", ""),
+        item.text("privateDnsEnabled", "false").equals("true"),
+        texts(item.items("groupSet"), "groupId"),
+        texts(item.items("dnsEntrySet"), "dnsName"),
+        lastError);
+  }
+
+  static SecurityGroup securityGroup(Xml.Node item) {
+    return new SecurityGroup(
+        item.text("groupId", ""),
+        item.items("ipPermissions").stream().map(Ec2QueryClient::rule).toList(),
+        item.items("ipPermissionsEgress").stream().map(Ec2QueryClient::rule).toList());
+  }
+
+  private static SecurityGroup.Rule rule(Xml.Node item) {
+    List<String> cidrs = new ArrayList<>(texts(item.items("ipRanges"), "cidrIp"));
+    cidrs.addAll(texts(item.items("ipv6Ranges"), "cidrIpv6"));
+    return new SecurityGroup.Rule(
+        item.text("ipProtocol", "-1"),
+        port(item.text("fromPort")),
+        port(item.text("toPort")),
+        texts(item.items("groups"), "groupId"),
+        cidrs,
+        texts(item.items("prefixListIds"), "prefixListId"));
+  }
+
+  private static int port(Optional<String> text) {
+    try {
+      return text.map(Integer::parseInt).orElse(-1);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static List<String> texts(List<Xml.Node> items, String field) {
+    return items.stream().flatMap(i -> i.text(field).stream()).toList();
+  }
+}

@@ -1,0 +1,540 @@
+package health.privatelink.diagnose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import health.privatelink.Deadline;
+import health.privatelink.Failure;
+import health.privatelink.Reason;
+import health.privatelink.check.TargetResult;
+import health.privatelink.check.Timings;
+import health.privatelink.config.Target;
+import health.privatelink.testing.Ec2TestServer;
+import health.privatelink.testing.SilentServer;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * The diagnosis end to end below the pipeline: the real query client, signed with the SDK's SigV4
+ * signer, against EC2 served on loopback; one scenario per cause, each with its exact sentence.
+ */
+class DiagnoserTest {
+  static final String HOST = "api.private.prefect.cloud";
+  static final String VPC = "vpc-0f1e2d3c4b5a69788";
+  static final String OTHER_VPC = "vpc-0aaa1111bbbb22223";
+  static final String ENDPOINT = "vpce-0abc1234def567890";
+  static final String SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0";
+  static final String ENDPOINT_GROUP = "sg-0123aaaa";
+  static final String FUNCTION_GROUP = "sg-0456bbbb";
+  static final String ENDPOINT_DNS =
+      ENDPOINT + "-1a2b3c4d.vpce-svc-0123456789abcdef0.us-east-1.vpce.amazonaws.com";
+  static final String PRIVATE_DNS = "*.private.prefect.cloud";
+  static final InetAddress ENDPOINT_ADDRESS = address("10.0.1.23");
+  static final InetAddress FUNCTION_ADDRESS = address("10.0.3.7");
+
+  private final Ec2TestServer ec2 = Ec2TestServer.start();
+
+  @AfterEach
+  void stop() {
+    ec2.close();
+  }
+
+  // ------------------------------------------------------------------ one scenario per cause
+
+  @Test
+  void noEndpointInTheVpcServesTheHost() {
+    ec2.endpoint(endpoint("available", true, List.of("*.other.example.com"), SERVICE + "x"));
+    ec2.service(SERVICE + "x", "*.other.example.com");
+
+    assertEquals(
+        "no VPC endpoint in "
+            + VPC
+            + " serves api.private.prefect.cloud: create an interface endpoint for the service"
+            + " with Private DNS",
+        diagnosis(inVpc(), failed(Reason.NXDOMAIN)));
+    assertEquals(List.of("DescribeVpcEndpoints", "DescribeVpcEndpointServices"), ec2.actions());
+  }
+
+  @Test
+  void namedEndpointThatDoesNotExist() {
+    Scope scope = new Scope(List.of("vpce-0dead0000beef1111"), Optional.of(VPC), List.of());
+
+    assertEquals(
+        "vpce-0dead0000beef1111 from VPC_ENDPOINT_IDS does not exist in this account and region:"
+            + " correct VPC_ENDPOINT_IDS",
+        diagnosis(scope, failed(Reason.NXDOMAIN)));
+    assertEquals(
+        List.of("vpce-0dead0000beef1111"), ec2.requests().getFirst().filter("vpc-endpoint-id"));
+  }
+
+  @Test
+  void namedEndpointInAnotherVpcThanTheFunctions() {
+    ec2.endpoint(
+        new VpcEndpoint(
+            ENDPOINT,
+            "Interface",
+            OTHER_VPC,
+            SERVICE,
+            "available",
+            true,
+            List.of(ENDPOINT_GROUP),
+            List.of(ENDPOINT_DNS, PRIVATE_DNS),
+            Optional.empty()));
+    Scope scope = new Scope(List.of(ENDPOINT), Optional.of(VPC), List.of(FUNCTION_GROUP));
+
+    assertEquals(
+        ENDPOINT
+            + " is in "
+            + OTHER_VPC
+            + ", not in the function's "
+            + VPC
+            + ": create an endpoint for the service in "
+            + VPC,
+        diagnosis(scope, failed(Reason.NXDOMAIN)));
+  }
+
+  static Stream<Arguments> states() {
+    return Stream.of(
+        Arguments.of(
+            "pendingAcceptance",
+            "is pendingAcceptance: the provider has not accepted the connection yet; ask them to"
+                + " accept it"),
+        Arguments.of(
+            "pending", "is pending: the endpoint is still being set up; wait a few minutes"),
+        Arguments.of(
+            "rejected",
+            "is rejected: the provider rejected the connection; ask them to allow your account,"
+                + " then delete the endpoint and create it again"),
+        Arguments.of(
+            "failed",
+            "is failed: the endpoint could not be created (InsufficientCapacity: no capacity in"
+                + " us-east-1e); delete it and create it again"),
+        Arguments.of(
+            "expired",
+            "is expired: the provider did not accept the connection in time; create the endpoint"
+                + " again and ask them to accept it"),
+        Arguments.of(
+            "deleted",
+            "is deleted: the endpoint is gone; create an interface endpoint for the service"
+                + " again"),
+        Arguments.of(
+            "deleting",
+            "is deleting: the endpoint is gone; create an interface endpoint for the service"
+                + " again"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("states")
+  void endpointNotAvailable(String state, String sentence) {
+    ec2.endpoint(
+        new VpcEndpoint(
+            ENDPOINT,
+            "Interface",
+            VPC,
+            SERVICE,
+            state,
+            false,
+            List.of(ENDPOINT_GROUP),
+            List.of(ENDPOINT_DNS),
+            state.equals("failed")
+                ? Optional.of("InsufficientCapacity: no capacity in us-east-1e")
+                : Optional.empty()));
+    ec2.service(SERVICE, PRIVATE_DNS);
+
+    assertEquals(ENDPOINT + " " + sentence, diagnosis(inVpc(), failed(Reason.NXDOMAIN)));
+  }
+
+  @Test
+  void privateDnsDisabledFoundThroughTheServicesWildcardName() {
+    ec2.endpoint(endpoint("available", false, List.of(ENDPOINT_DNS), SERVICE));
+    ec2.service(SERVICE, PRIVATE_DNS);
+    allowAll();
+
+    assertEquals(
+        "Private DNS is disabled on " + ENDPOINT + ": enable \"Private DNS names\" on the endpoint",
+        diagnosis(inVpc(), failed(Reason.NXDOMAIN)));
+    Ec2TestServer.Request services = ec2.requests().get(1);
+    assertEquals("DescribeVpcEndpointServices", services.action());
+    assertEquals(SERVICE, services.params().get("ServiceName.1"));
+  }
+
+  @Test
+  void endpointGroupAdmitsNoOtherGroupThanTheFunctions() {
+    ec2.endpoint(endpoint("available", true, List.of(ENDPOINT_DNS, PRIVATE_DNS), SERVICE));
+    ec2.group(group(ENDPOINT_GROUP, List.of(tcp(443, "sg-0999cccc")), List.of()));
+    ec2.group(group(FUNCTION_GROUP, List.of(), List.of(all("0.0.0.0/0"))));
+
+    assertEquals(
+        ENDPOINT_GROUP
+            + " on "
+            + ENDPOINT
+            + " allows no inbound 443 from the function's security group "
+            + FUNCTION_GROUP
+            + ": add an inbound rule for TCP 443 from "
+            + FUNCTION_GROUP,
+        diagnosis(inVpc(), failed(Reason.CONNECT_TIMEOUT)));
+    Ec2TestServer.Request groups = ec2.requests().getLast();
+    assertEquals("DescribeSecurityGroups", groups.action());
+    assertEquals(List.of(ENDPOINT_GROUP, FUNCTION_GROUP), groups.filter("group-id"));
+  }
+
+  @Test
+  void endpointGroupBlockMissesTheFunctionsAddressAndItsGroupsAreLearnedFromItsInterface() {
+    ec2.endpoint(endpoint("available", true, List.of(ENDPOINT_DNS, PRIVATE_DNS), SERVICE));
+    ec2.group(group(ENDPOINT_GROUP, List.of(tcp(443, "10.0.1.0/24")), List.of()));
+    ec2.group(group(FUNCTION_GROUP, List.of(), List.of(all("0.0.0.0/0"))));
+    ec2.networkInterface(FUNCTION_ADDRESS.getHostAddress(), FUNCTION_GROUP);
+    Scope scope = new Scope(List.of(), Optional.of(VPC), List.of());
+
+    assertEquals(
+        ENDPOINT_GROUP
+            + " on "
+            + ENDPOINT
+            + " allows no inbound 443 from the function's security group "
+            + FUNCTION_GROUP
+            + ": add an inbound rule for TCP 443 from "
+            + FUNCTION_GROUP,
+        diagnosis(scope, failed(Reason.CONNECT_TIMEOUT)));
+    Ec2TestServer.Request eni = ec2.requests().get(1);
+    assertEquals("DescribeNetworkInterfaces", eni.action());
+    assertEquals(List.of("10.0.3.7"), eni.filter("addresses.private-ip-address"));
+  }
+
+  @Test
+  void endpointGroupBlockCoveringTheFunctionsAddressIsEnough() {
+    ec2.endpoint(endpoint("available", true, List.of(ENDPOINT_DNS, PRIVATE_DNS), SERVICE));
+    ec2.group(group(ENDPOINT_GROUP, List.of(tcp(443, "10.0.0.0/16")), List.of()));
+    ec2.group(group(FUNCTION_GROUP, List.of(), List.of(tcpOut(443, "10.0.1.0/24"))));
+
+    assertTrue(
+        diagnosis(inVpc(), failed(Reason.CONNECT_TIMEOUT))
+            .startsWith(ENDPOINT + " is available, Private DNS is on and its security groups"));
+  }
+
+  @Test
+  void functionGroupLetsNothingOutToTheEndpoint() {
+    ec2.endpoint(endpoint("available", true, List.of(ENDPOINT_DNS, PRIVATE_DNS), SERVICE));
+    ec2.group(group(ENDPOINT_GROUP, List.of(tcp(443, FUNCTION_GROUP)), List.of()));
+    ec2.group(group(FUNCTION_GROUP, List.of(), List.of(tcpOut(5432, "10.0.0.0/8"))));
+
+    assertEquals(
+        "the function's security group "
+            + FUNCTION_GROUP
+            + " allows no outbound 443 to "
+            + ENDPOINT
+            + ": add an outbound rule for TCP 443 to "
+            + ENDPOINT_GROUP,
+        diagnosis(inVpc(), failed(Reason.CONNECT_TIMEOUT)));
+  }
+
+  @Test
+  void everythingInOrderPointsPastTheEndpoint() {
+    ec2.endpoint(endpoint("available", true, List.of(ENDPOINT_DNS, PRIVATE_DNS), SERVICE));
+    allowAll();
+
+    assertEquals(
+        ENDPOINT
+            + " is available, Private DNS is on and its security groups allow 443 from the"
+            + " function: the cause is past the endpoint; check the network ACLs and routes"
+            + " between the function's and the endpoint's subnets, then ask the provider",
+        diagnosis(inVpc(), failed(Reason.CONNECT_TIMEOUT)));
+    assertEquals(List.of("DescribeVpcEndpoints", "DescribeSecurityGroups"), ec2.actions());
+  }
+
+  @Test
+  void theStateComesBeforePrivateDnsAndSecurityGroups() {
+    ec2.endpoint(endpoint("pendingAcceptance", false, List.of(ENDPOINT_DNS), SERVICE));
+    ec2.service(SERVICE, PRIVATE_DNS);
+    ec2.group(group(ENDPOINT_GROUP, List.of(), List.of()));
+    ec2.group(group(FUNCTION_GROUP, List.of(), List.of()));
+
+    assertEquals(
+        ENDPOINT
+            + " is pendingAcceptance: the provider has not accepted the connection yet; ask them"
+            + " to accept it",
+        diagnosis(inVpc(), failed(Reason.CONNECT_REFUSED)));
+  }
+
+  // ------------------------------------------------------------------ the requests
+
+  @Test
+  void requestsAreSignedQueryCallsWithTheFilters() {
+    ec2.endpoint(endpoint("available", true, List.of(ENDPOINT_DNS, PRIVATE_DNS), SERVICE));
+    allowAll();
+
+    diagnosis(inVpc(), failed(Reason.CONNECT_TIMEOUT));
+
+    Ec2TestServer.Request first = ec2.requests().getFirst();
+    assertEquals("DescribeVpcEndpoints", first.action());
+    assertEquals("2016-11-15", first.params().get("Version"));
+    assertEquals(List.of(VPC), first.filter("vpc-id"));
+    String authorization = first.headers().get("authorization");
+    assertTrue(
+        authorization.matches(
+            "AWS4-HMAC-SHA256 Credential=testing/\\d{8}/us-east-1/ec2/aws4_request,"
+                + " SignedHeaders=\\S*host;\\S*x-amz-date\\S*, Signature=[0-9a-f]{64}"),
+        authorization);
+    assertTrue(
+        first.headers().get("content-type").startsWith("application/x-www-form-urlencoded"),
+        first.headers().toString());
+  }
+
+  // ------------------------------------------------------------------ when not to call
+
+  @Test
+  void healthyRunsMakeNoCall() {
+    TargetResult healthy = passed();
+    List<TargetResult> results = List.of(healthy);
+
+    assertSame(
+        results, diagnoser(inVpc()).diagnose(results, Deadline.after(Duration.ofSeconds(3))));
+    assertEquals(List.of(), ec2.requests());
+  }
+
+  @Test
+  void withoutVpcIdOrEndpointIdsNothingIsBuiltOrCalled() {
+    AtomicInteger built = new AtomicInteger();
+    Diagnoser diagnoser =
+        new Diagnoser(
+            () -> {
+              built.incrementAndGet();
+              return client();
+            },
+            new Scope(List.of(), Optional.empty(), List.of(FUNCTION_GROUP)),
+            peer -> Optional.of(FUNCTION_ADDRESS));
+    TargetResult failed = failed(Reason.NXDOMAIN);
+
+    List<TargetResult> out =
+        diagnoser.diagnose(List.of(failed), Deadline.after(Duration.ofSeconds(3)));
+
+    assertEquals(Optional.empty(), out.getFirst().diagnosis());
+    assertEquals(0, built.get());
+    assertEquals(List.of(), ec2.requests());
+  }
+
+  @Test
+  void onlyFailedTargetsAreDiagnosedEachOnItsOwn() {
+    ec2.endpoint(endpoint("pendingAcceptance", true, List.of(ENDPOINT_DNS, PRIVATE_DNS), SERVICE));
+    List<TargetResult> results =
+        List.of(failed(Reason.NXDOMAIN), passed(), failed(Reason.CONNECT_REFUSED));
+
+    List<TargetResult> out =
+        diagnoser(inVpc()).diagnose(results, Deadline.after(Duration.ofSeconds(3)));
+
+    assertEquals(3, out.size());
+    assertTrue(out.get(0).diagnosis().orElseThrow().contains("pendingAcceptance"));
+    assertSame(results.get(1), out.get(1));
+    assertTrue(out.get(2).diagnosis().orElseThrow().contains("pendingAcceptance"));
+    assertEquals(results.get(0).failure(), out.get(0).failure());
+  }
+
+  // ------------------------------------------------------------------ lookups that fail
+
+  @Test
+  void deniedLookupIsReportedAndKeepsTheCheckResult() {
+    ec2.replyAlways(Ec2TestServer.Reply.DENIED);
+    TargetResult failed = failed(Reason.CONNECT_TIMEOUT);
+
+    TargetResult out =
+        diagnoser(inVpc())
+            .diagnose(List.of(failed), Deadline.after(Duration.ofSeconds(3)))
+            .getFirst();
+
+    assertEquals(
+        Optional.of(
+            "could not diagnose: the function's role may not call ec2:DescribeVpcEndpoints (HTTP"
+                + " 403 UnauthorizedOperation): grant it in the role's policy"),
+        out.diagnosis());
+    assertEquals(failed.failure(), out.failure());
+    assertEquals(failed.addresses(), out.addresses());
+  }
+
+  @Test
+  void hangingLookupGivesUpAtTheDeadline() {
+    ec2.replyAlways(Ec2TestServer.Reply.HANG);
+    long start = System.nanoTime();
+
+    TargetResult out =
+        diagnoser(inVpc())
+            .diagnose(List.of(failed(Reason.NXDOMAIN)), Deadline.after(Duration.ofMillis(500)))
+            .getFirst();
+
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(tookMs < 1_000, "took " + tookMs + " ms");
+    String sentence = out.diagnosis().orElseThrow();
+    assertTrue(
+        sentence.matches(
+            "could not diagnose: no answer from EC2 at "
+                + ec2.uri()
+                + " to DescribeVpcEndpoints within \\d+ ms"),
+        sentence);
+    assertEquals(Reason.NXDOMAIN, out.failure().orElseThrow().reason());
+  }
+
+  @Test
+  void unreachableEc2IsReported() throws Exception {
+    URI nowhere = SilentServer.unreachable();
+    Diagnoser diagnoser =
+        new Diagnoser(
+            () -> Ec2QueryClient.create(nowhere, "us-east-1", credentials()),
+            inVpc(),
+            peer -> Optional.empty());
+
+    String sentence =
+        diagnoser
+            .diagnose(List.of(failed(Reason.NXDOMAIN)), Deadline.after(Duration.ofSeconds(3)))
+            .getFirst()
+            .diagnosis()
+            .orElseThrow();
+
+    assertTrue(
+        sentence.startsWith("could not diagnose: cannot reach EC2 at " + nowhere + ": "), sentence);
+  }
+
+  @Test
+  void clientThatCannotBeBuiltIsReported() {
+    Diagnoser diagnoser =
+        new Diagnoser(
+            () -> {
+              throw new IllegalStateException("Unable to load region");
+            },
+            inVpc(),
+            peer -> Optional.empty());
+
+    assertEquals(
+        Optional.of("could not diagnose: cannot set up the EC2 calls: Unable to load region"),
+        diagnoser
+            .diagnose(List.of(failed(Reason.NXDOMAIN)), Deadline.after(Duration.ofSeconds(1)))
+            .getFirst()
+            .diagnosis());
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private String diagnosis(Scope scope, TargetResult failed) {
+    return diagnoser(scope)
+        .diagnose(List.of(failed), Deadline.after(Duration.ofSeconds(3)))
+        .getFirst()
+        .diagnosis()
+        .orElseThrow();
+  }
+
+  private Diagnoser diagnoser(Scope scope) {
+    return new Diagnoser(this::client, scope, peer -> Optional.of(FUNCTION_ADDRESS));
+  }
+
+  private Ec2 client() {
+    return Ec2QueryClient.create(ec2.uri(), "us-east-1", credentials());
+  }
+
+  private static StaticCredentialsProvider credentials() {
+    return StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+  }
+
+  static Scope inVpc() {
+    return new Scope(List.of(), Optional.of(VPC), List.of(FUNCTION_GROUP));
+  }
+
+  private void allowAll() {
+    ec2.group(group(ENDPOINT_GROUP, List.of(tcp(443, FUNCTION_GROUP)), List.of()));
+    ec2.group(group(FUNCTION_GROUP, List.of(), List.of(all("0.0.0.0/0"))));
+  }
+
+  static VpcEndpoint endpoint(
+      String state, boolean privateDns, List<String> dnsNames, String service) {
+    return new VpcEndpoint(
+        ENDPOINT,
+        "Interface",
+        VPC,
+        service,
+        state,
+        privateDns,
+        List.of(ENDPOINT_GROUP),
+        dnsNames,
+        Optional.empty());
+  }
+
+  static SecurityGroup group(
+      String id, List<SecurityGroup.Rule> inbound, List<SecurityGroup.Rule> outbound) {
+    return new SecurityGroup(id, inbound, outbound);
+  }
+
+  /** TCP {@code port} from a group ({@code sg-...}) or a block. */
+  static SecurityGroup.Rule tcp(int port, String peer) {
+    return peer.startsWith("sg-")
+        ? new SecurityGroup.Rule("tcp", port, port, List.of(peer), List.of(), List.of())
+        : new SecurityGroup.Rule("tcp", port, port, List.of(), List.of(peer), List.of());
+  }
+
+  static SecurityGroup.Rule tcpOut(int port, String peer) {
+    return tcp(port, peer);
+  }
+
+  static SecurityGroup.Rule all(String cidr) {
+    return new SecurityGroup.Rule("-1", -1, -1, List.of(), List.of(cidr), List.of());
+  }
+
+  static Target target() {
+    return new Target(
+        "prefect-api",
+        URI.create("https://" + HOST + "/api/health"),
+        Set.of(200),
+        Duration.ofSeconds(5),
+        Optional.empty(),
+        List.of());
+  }
+
+  static TargetResult failed(Reason reason) {
+    boolean resolved =
+        switch (reason) {
+          case NXDOMAIN, DNS_NODATA, DNS_ERROR, DNS_TIMEOUT -> false;
+          default -> true;
+        };
+    return new TargetResult(
+        target(),
+        Optional.of(new Failure(reason, "detail of " + reason)),
+        resolved ? List.of(ENDPOINT_ADDRESS) : List.of(),
+        OptionalInt.empty(),
+        new Timings(
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Duration.ZERO),
+        OptionalLong.empty(),
+        Optional.empty());
+  }
+
+  static TargetResult passed() {
+    return new TargetResult(
+        target(),
+        Optional.empty(),
+        List.of(ENDPOINT_ADDRESS),
+        OptionalInt.of(200),
+        new Timings(
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Duration.ZERO),
+        OptionalLong.empty(),
+        Optional.empty());
+  }
+
+  static InetAddress address(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}

@@ -1,0 +1,386 @@
+package health.privatelink.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import health.privatelink.diagnose.SecurityGroup;
+import health.privatelink.diagnose.VpcEndpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * EC2 on 127.0.0.1, speaking the query protocol (form POST in, XML out) as EC2 does for the calls
+ * the diagnosis makes: DescribeVpcEndpoints, DescribeVpcEndpointServices, DescribeSecurityGroups
+ * and DescribeNetworkInterfaces, with the filters it uses. Each test describes its account with
+ * {@link #endpoint}, {@link #service}, {@link #group} and {@link #networkInterface}; every request
+ * is recorded; {@link #replyAlways} makes it deny or hang instead.
+ */
+public final class Ec2TestServer implements AutoCloseable {
+
+  /** How the server answers. */
+  public enum Reply {
+    /** From the described account. */
+    OK,
+    /** HTTP 403 UnauthorizedOperation, as EC2 answers a role without the permission. */
+    DENIED,
+    /** Reads the request and never answers, until the server closes. */
+    HANG
+  }
+
+  /**
+   * One request as it arrived.
+   *
+   * @param action the {@code Action} parameter
+   * @param params every form parameter, {@code Action} and {@code Version} included
+   * @param headers by lower-case name
+   */
+  public record Request(String action, Map<String, String> params, Map<String, String> headers) {
+
+    /** The values of filter {@code name}, in order; empty when the request has no such filter. */
+    public List<String> filter(String name) {
+      return Ec2TestServer.filter(params, name);
+    }
+  }
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final List<VpcEndpoint> endpoints = new CopyOnWriteArrayList<>();
+  private final Map<String, List<String>> services = new LinkedHashMap<>();
+  private final Map<String, SecurityGroup> groups = new LinkedHashMap<>();
+  private final Map<String, List<String>> interfaces = new LinkedHashMap<>();
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private volatile Reply reply = Reply.OK;
+
+  private Ec2TestServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::handle);
+    server.setExecutor(executor);
+    server.start();
+  }
+
+  public static Ec2TestServer start() {
+    try {
+      return new Ec2TestServer();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The endpoint to give the client. */
+  public URI uri() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** Adds a VPC endpoint to the account. */
+  public synchronized Ec2TestServer endpoint(VpcEndpoint endpoint) {
+    endpoints.add(endpoint);
+    return this;
+  }
+
+  /** Adds an endpoint service with its private DNS names. */
+  public synchronized Ec2TestServer service(String serviceName, String... privateDnsNames) {
+    services.put(serviceName, List.of(privateDnsNames));
+    return this;
+  }
+
+  /** Adds a security group. */
+  public synchronized Ec2TestServer group(SecurityGroup group) {
+    groups.put(group.id(), group);
+    return this;
+  }
+
+  /** Adds a network interface holding {@code privateAddress}, in {@code groupIds}. */
+  public synchronized Ec2TestServer networkInterface(String privateAddress, String... groupIds) {
+    interfaces.put(privateAddress, List.of(groupIds));
+    return this;
+  }
+
+  public Ec2TestServer replyAlways(Reply reply) {
+    this.reply = reply;
+    return this;
+  }
+
+  /** Every request so far, in order. */
+  public List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** The actions requested so far, in order. */
+  public List<String> actions() {
+    return requests().stream().map(Request::action).toList();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      Map<String, String> params = new LinkedHashMap<>();
+      for (String pair : body.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        params.put(
+            URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+      Map<String, String> headers = new TreeMap<>();
+      exchange
+          .getRequestHeaders()
+          .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.getFirst()));
+      String action = params.getOrDefault("Action", "");
+      requests.add(new Request(action, params, headers));
+      switch (reply) {
+        case HANG -> {
+          if (!closing.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("test server held a request for 60 s");
+          }
+        }
+        case DENIED ->
+            send(
+                exchange,
+                403,
+                error(
+                    "UnauthorizedOperation", "You are not authorized to perform this operation."));
+        case OK -> {
+          String answer = answer(action, params);
+          if (answer == null) {
+            send(exchange, 400, error("InvalidAction", "The action " + action + " is not valid"));
+          } else {
+            send(exchange, 200, answer);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private synchronized String answer(String action, Map<String, String> params) {
+    StringBuilder xml = new StringBuilder();
+    switch (action) {
+      case "DescribeVpcEndpoints" -> {
+        List<String> ids = filter(params, "vpc-endpoint-id");
+        List<String> vpcs = filter(params, "vpc-id");
+        xml.append("<vpcEndpointSet>");
+        for (VpcEndpoint e : endpoints) {
+          if ((ids.isEmpty() || ids.contains(e.id()))
+              && (vpcs.isEmpty() || vpcs.contains(e.vpcId()))) {
+            endpoint(xml, e);
+          }
+        }
+        xml.append("</vpcEndpointSet>");
+      }
+      case "DescribeVpcEndpointServices" -> {
+        xml.append("<serviceNameSet>");
+        List<String> asked = numbered(params, "ServiceName");
+        for (String name : services.keySet()) {
+          if (asked.isEmpty() || asked.contains(name)) {
+            xml.append("<item>").append(escape(name)).append("</item>");
+          }
+        }
+        xml.append("</serviceNameSet><serviceDetailSet>");
+        for (Map.Entry<String, List<String>> s : services.entrySet()) {
+          if (!asked.isEmpty() && !asked.contains(s.getKey())) {
+            continue;
+          }
+          xml.append("<item>").append(tag("serviceName", s.getKey()));
+          if (!s.getValue().isEmpty()) {
+            xml.append(tag("privateDnsName", s.getValue().getFirst()));
+          }
+          xml.append("<privateDnsNameSet>");
+          for (String n : s.getValue()) {
+            xml.append("<item>").append(tag("privateDnsName", n)).append("</item>");
+          }
+          xml.append("</privateDnsNameSet></item>");
+        }
+        xml.append("</serviceDetailSet>");
+      }
+      case "DescribeSecurityGroups" -> {
+        List<String> ids = filter(params, "group-id");
+        xml.append("<securityGroupInfo>");
+        for (SecurityGroup g : groups.values()) {
+          if (ids.isEmpty() || ids.contains(g.id())) {
+            group(xml, g);
+          }
+        }
+        xml.append("</securityGroupInfo>");
+      }
+      case "DescribeNetworkInterfaces" -> {
+        List<String> addresses = filter(params, "addresses.private-ip-address");
+        xml.append("<networkInterfaceSet>");
+        for (Map.Entry<String, List<String>> eni : interfaces.entrySet()) {
+          if (addresses.isEmpty() || addresses.contains(eni.getKey())) {
+            xml.append("<item>")
+                .append(tag("networkInterfaceId", "eni-" + Integer.toHexString(eni.hashCode())))
+                .append(tag("privateIpAddress", eni.getKey()))
+                .append("<groupSet>");
+            for (String g : eni.getValue()) {
+              xml.append("<item>").append(tag("groupId", g)).append("</item>");
+            }
+            xml.append("</groupSet></item>");
+          }
+        }
+        xml.append("</networkInterfaceSet>");
+      }
+      default -> {
+        return null;
+      }
+    }
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<"
+        + action
+        + "Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
+        + "<requestId>8f7724cf-496f-496e-8fe3-example</requestId>"
+        + xml
+        + "</"
+        + action
+        + "Response>";
+  }
+
+  private static void endpoint(StringBuilder xml, VpcEndpoint e) {
+    xml.append("<item>")
+        .append(tag("vpcEndpointId", e.id()))
+        .append(tag("vpcEndpointType", e.type()))
+        .append(tag("vpcId", e.vpcId()))
+        .append(tag("serviceName", e.serviceName()))
+        .append(tag("state", e.state()))
+        .append("<routeTableIdSet/><subnetIdSet><item>subnet-0a1b2c3d</item></subnetIdSet>")
+        .append("<groupSet>");
+    for (String g : e.groupIds()) {
+      xml.append("<item>").append(tag("groupId", g)).append(tag("groupName", g + "-name"));
+      xml.append("</item>");
+    }
+    xml.append("</groupSet>")
+        .append(tag("privateDnsEnabled", Boolean.toString(e.privateDnsEnabled())))
+        .append(tag("requesterManaged", "false"))
+        .append("<dnsEntrySet>");
+    for (String n : e.dnsNames()) {
+      xml.append("<item>")
+          .append(tag("dnsName", n))
+          .append(tag("hostedZoneId", "Z7HUB22UULQXV"))
+          .append("</item>");
+    }
+    xml.append("</dnsEntrySet>");
+    e.lastError()
+        .ifPresent(err -> {
+          int colon = err.indexOf(": ");
+          xml.append("<lastError>")
+              .append(tag("message", colon < 0 ? err : err.substring(colon + 2)))
+              .append(tag("code", colon < 0 ? "" : err.substring(0, colon)))
+              .append("</lastError>");
+        });
+    xml.append(tag("creationTimestamp", "2026-11-20T10:00:00.000Z"))
+        .append(tag("ownerId", "123456789012"))
+        .append("</item>");
+  }
+
+  private static void group(StringBuilder xml, SecurityGroup g) {
+    xml.append("<item>")
+        .append(tag("ownerId", "123456789012"))
+        .append(tag("groupId", g.id()))
+        .append(tag("groupName", g.id() + "-name"))
+        .append(tag("groupDescription", "test group"))
+        .append(tag("vpcId", "vpc-0f1e2d3c4b5a69788"));
+    rules(xml, "ipPermissions", g.inbound());
+    rules(xml, "ipPermissionsEgress", g.outbound());
+    xml.append("</item>");
+  }
+
+  private static void rules(StringBuilder xml, String name, List<SecurityGroup.Rule> rules) {
+    xml.append('<').append(name).append('>');
+    for (SecurityGroup.Rule r : rules) {
+      xml.append("<item>").append(tag("ipProtocol", r.protocol()));
+      if (!r.protocol().equals("-1")) {
+        xml.append(tag("fromPort", Integer.toString(r.fromPort())));
+        xml.append(tag("toPort", Integer.toString(r.toPort())));
+      }
+      xml.append("<groups>");
+      for (String g : r.groupIds()) {
+        xml.append("<item>")
+            .append(tag("userId", "123456789012"))
+            .append(tag("groupId", g))
+            .append("</item>");
+      }
+      xml.append("</groups><ipRanges>");
+      for (String c : r.cidrs()) {
+        if (!c.contains(":")) {
+          xml.append("<item>").append(tag("cidrIp", c)).append("</item>");
+        }
+      }
+      xml.append("</ipRanges><ipv6Ranges>");
+      for (String c : r.cidrs()) {
+        if (c.contains(":")) {
+          xml.append("<item>").append(tag("cidrIpv6", c)).append("</item>");
+        }
+      }
+      xml.append("</ipv6Ranges><prefixListIds>");
+      for (String p : r.prefixListIds()) {
+        xml.append("<item>").append(tag("prefixListId", p)).append("</item>");
+      }
+      xml.append("</prefixListIds></item>");
+    }
+    xml.append("</").append(name).append('>');
+  }
+
+  static List<String> filter(Map<String, String> params, String name) {
+    for (int i = 1; params.containsKey("Filter." + i + ".Name"); i++) {
+      if (params.get("Filter." + i + ".Name").equals(name)) {
+        return numbered(params, "Filter." + i + ".Value");
+      }
+    }
+    return List.of();
+  }
+
+  private static List<String> numbered(Map<String, String> params, String prefix) {
+    List<String> values = new ArrayList<>();
+    for (int i = 1; params.containsKey(prefix + "." + i); i++) {
+      values.add(params.get(prefix + "." + i));
+    }
+    return values;
+  }
+
+  private static String error(String code, String message) {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error>"
+        + tag("Code", code)
+        + tag("Message", message)
+        + "</Error></Errors><RequestID>0b5e2f2c-example</RequestID></Response>";
+  }
+
+  private static String tag(String name, String value) {
+    return "<" + name + ">" + escape(value) + "</" + name + ">";
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  private static void send(HttpExchange exchange, int status, String xml) throws IOException {
+    byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/xml;charset=UTF-8");
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+
+  /** Releases held requests and stops the server. */
+  @Override
+  public void close() {
+    closing.countDown();
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}
