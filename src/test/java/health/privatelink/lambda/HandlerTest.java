@@ -79,7 +79,12 @@ class HandlerTest {
               throw new AssertionError("no topic: no SNS client");
             },
             out);
-    handler = new Handler(config, new Pipeline(checker, metrics, alerter, out), out);
+    handler =
+        new Handler(
+            config,
+            new Pipeline(
+                checker, health.privatelink.diagnose.Diagnoser.off(), metrics, alerter, out),
+            out);
   }
 
   @AfterEach
