@@ -44,6 +44,8 @@ public final class Benchmark {
   private static final String NOOP_HANDLER = "health.privatelink.bench.NoopHandler::handleRequest";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int RUNS_PER_MONTH = 30 * 24 * 60;
+  private static final List<String> PHASES =
+      List.of("dnsMs", "connectMs", "tlsMs", "ttfbMs", "totalMs");
 
   // us-east-1 list prices (public pricing pages), in US dollars.
   private static final double LAMBDA_ARM_GB_SECOND = 0.0000133334;
@@ -58,7 +60,11 @@ public final class Benchmark {
 
   private final Settings settings;
   private final Path work;
-  private final Path jar = Path.of("target", "privatelink-health.jar");
+
+  /** BENCH_JAR compares another build of the function (e.g. one saved before a change). */
+  private final Path jar =
+      Path.of(System.getenv().getOrDefault("BENCH_JAR", "target/privatelink-health.jar"));
+
   private final Path runtimeJars = Path.of("target", "lambda-runtime");
   private final TestPki pki = new TestPki();
   private final String event;
@@ -66,6 +72,7 @@ public final class Benchmark {
   private final Optional<String> javaToolOptions;
   private final List<AutoCloseable> open = new ArrayList<>();
   private int logCounter;
+  private final Map<String, List<Double>> coldCpu = new LinkedHashMap<>();
 
   private DnsTestServer dns;
   private LatencyServer targets;
@@ -259,6 +266,12 @@ public final class Benchmark {
     env.put("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.endpoint().toString());
     env.put("AWS_ENDPOINT_URL_SNS", sns.uri().toString());
     javaToolOptions.ifPresent(o -> env.put("JAVA_TOOL_OPTIONS", o));
+    // BENCH_FUNCTION_ENV="KEY=value KEY2=value2" tries a setting without editing anything.
+    for (String pair : System.getenv().getOrDefault("BENCH_FUNCTION_ENV", "").split("\\s+")) {
+      if (pair.contains("=")) {
+        env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+      }
+    }
     return new Launch(
         "function",
         List.of(jar.toString(), runtimeJars.resolve("*").toString()),
@@ -333,9 +346,14 @@ public final class Benchmark {
         RuntimeApiServer.Outcome outcome = runtime.await(id, Duration.ofSeconds(60));
         long t1 = System.nanoTime();
         expectHealthy(launch, outcome, log);
+        coldCpu.computeIfAbsent(launch.name(), n -> new ArrayList<>()).add(cpuMillis(process));
         return (t1 - t0) / 1e6;
       } finally {
-        process.destroyForcibly().waitFor();
+        // A polite stop first, so that flags which write at exit (a CDS archive) get to.
+        process.destroy();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+        }
       }
     }
   }
@@ -362,13 +380,15 @@ public final class Benchmark {
   private record Warm(
       List<Double> durations,
       List<Double> checks,
+      Map<String, List<Double>> phases,
       Memory memory,
+      double cpuMsPerRun,
       double logBytesPerRun,
       int metricsPerRun,
       int putCallsPerRun) {}
 
   /** What the many-targets runs measured. */
-  private record Scale(double coldMs, List<Double> durations, Memory memory) {}
+  private record Scale(double coldMs, List<Double> durations, Memory memory, double cpuMsPerRun) {}
 
   /** The process's peak resident set and its heap after the runs. */
   private record Memory(long peakRssKb, long heapCommittedKb, long heapUsedKb) {}
@@ -385,14 +405,23 @@ public final class Benchmark {
         }
         List<Double> durations = new ArrayList<>();
         List<Double> checks = new ArrayList<>();
+        Map<String, List<Double>> phases = new LinkedHashMap<>();
         int putsBefore = cloudWatch.putMetricDataCalls().size();
         long logBefore = Files.size(log);
+        double cpuBefore = cpuMillis(process);
         for (int i = 0; i < settings.warmRuns(); i++) {
           Timed timed = invokeTimed(runtime, function, log);
           durations.add(timed.millis());
           checks.add(timed.report().get("durationMs").asDouble());
+          JsonNode timings = timed.report().get("results").get(0).get("timings");
+          for (String phase : PHASES) {
+            phases
+                .computeIfAbsent(phase, p -> new ArrayList<>())
+                .add(timings.get(phase).asDouble());
+          }
         }
         long logBytes = Files.size(log) - logBefore;
+        double cpuPerRun = (cpuMillis(process) - cpuBefore) / settings.warmRuns();
         var puts = cloudWatch.putMetricDataCalls();
         var lastPut = puts.getLast();
         Set<String> metrics = new HashSet<>();
@@ -402,7 +431,9 @@ public final class Benchmark {
         return new Warm(
             durations,
             checks,
+            phases,
             memory(process),
+            cpuPerRun,
             (double) logBytes / settings.warmRuns(),
             metrics.size(),
             (int) Math.round((double) (puts.size() - putsBefore) / settings.warmRuns()));
@@ -424,10 +455,12 @@ public final class Benchmark {
         double cold = (System.nanoTime() - t0) / 1e6;
         expectHealthy(function, outcome, log);
         List<Double> durations = new ArrayList<>();
+        double cpuBefore = cpuMillis(process);
         for (int i = 0; i < settings.scaleRuns(); i++) {
           durations.add(invokeTimed(runtime, function, log).millis());
         }
-        return new Scale(cold, durations, memory(process));
+        double cpuPerRun = (cpuMillis(process) - cpuBefore) / settings.scaleRuns();
+        return new Scale(cold, durations, memory(process), cpuPerRun);
       } finally {
         process.destroyForcibly().waitFor();
       }
@@ -448,6 +481,14 @@ public final class Benchmark {
     long t1 = System.nanoTime();
     expectHealthy(launch, outcome, log);
     return new Timed((t1 - t0) / 1e6, JSON.readTree(outcome.body()));
+  }
+
+  /** User plus system CPU time the process has used so far, in milliseconds (100 ticks/s). */
+  private static double cpuMillis(Process process) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // After the command name: state is field 3, utime field 14 and stime field 15.
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
   }
 
   private static Memory memory(Process process) throws Exception {
@@ -541,10 +582,32 @@ public final class Benchmark {
         overhead <= 30 ? "yes" : "no");
     row(
         out,
+        "CPU time (user + system) of the process: cold start floor / function (median); warm run; scale run",
+        fmt(median(coldCpu.get("floor")))
+            + " / "
+            + fmt(median(coldCpu.get("function")))
+            + " ms; "
+            + fmt(warm.cpuMsPerRun())
+            + " ms; "
+            + fmt(scale.cpuMsPerRun())
+            + " ms",
+        "",
+        "");
+    row(
+        out,
         "Warm run, checks alone (report's durationMs, median)",
         fmt(median(warm.checks())) + " ms",
         "",
         "");
+    StringBuilder phaseText = new StringBuilder();
+    warm.phases()
+        .forEach((phase, values) ->
+            phaseText
+                .append(phaseText.isEmpty() ? "" : ", ")
+                .append(phase.replace("Ms", ""))
+                .append(" ")
+                .append(fmt(median(values))));
+    row(out, "Warm run, first target's phases (median, ms)", phaseText.toString(), "", "");
     row(
         out,
         "Default run: peak RSS (VmHWM) / heap committed / heap used",
@@ -588,6 +651,7 @@ public final class Benchmark {
         "");
     row(out, "MemorySize in template.yaml", memoryMb + " MB", "", "");
     out.append(costTable(cold, warmMedian, warm));
+    out.append(memoryTable(warm, scale));
     out.append("\n## Machine\n\n");
     out.append("- CPU: ")
         .append(cpuModel())
@@ -725,6 +789,41 @@ public final class Benchmark {
         "\nNot counted: the dashboard (free for an account's first 3), log storage, the"
             + " optional VPC interface endpoints ($0.01 an hour each per AZ); canaries also pay for"
             + " their own Lambda runs, logs and S3 artifacts.\n");
+    return out.toString();
+  }
+
+  /**
+   * Lambda gives a function CPU in proportion to its memory, one vCPU at 1769 MB. The CPU the
+   * process used here, stretched by that share, estimates what each memory size adds to a run.
+   */
+  private String memoryTable(Warm warm, Scale scale) {
+    double coldCpuMs = median(coldCpu.get("function"));
+    StringBuilder out = new StringBuilder();
+    out.append(
+        "\n## Memory size: CPU share and fit (estimate from the CPU time measured here)\n\n");
+    out.append("| MemorySize | vCPU share | warm run: CPU part | cold start: CPU part | ")
+        .append(settings.scaleTargets())
+        .append(" targets: CPU part | peak RSS (")
+        .append(mb(scale.memory().peakRssKb()))
+        .append(") fits | warm compute USD/month |\n|---|---|---|---|---|---|---|\n");
+    for (int size : List.of(256, 512, 1024, 1769)) {
+      double share = Math.min(1.0, size / 1769.0);
+      double warmMs = settings.latencyMillis() + warm.cpuMsPerRun() / share;
+      double usd =
+          RUNS_PER_MONTH * Math.ceil(warmMs) / 1000.0 * size / 1024.0 * LAMBDA_ARM_GB_SECOND;
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %d MB%s | %.2f | %.0f ms | %.0f ms | %.0f ms | %s | %.2f |%n",
+              size,
+              size == memoryMb ? " (template)" : "",
+              share,
+              warm.cpuMsPerRun() / share,
+              coldCpuMs / share,
+              scale.cpuMsPerRun() / share,
+              scale.memory().peakRssKb() / 1024.0 < size * 0.8 ? "yes" : "no",
+              usd));
+    }
     return out.toString();
   }
 
