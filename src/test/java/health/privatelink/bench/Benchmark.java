@@ -146,6 +146,10 @@ public final class Benchmark {
     if (!Files.exists(jar) || !Files.isDirectory(runtimeJars)) {
       throw new IllegalStateException("package the function first: ./mvnw package -DskipTests");
     }
+    if (settings.coldRuns() < 1 || settings.warmRuns() < 1 || settings.scaleRuns() < 1) {
+      throw new IllegalArgumentException(
+          "BENCH_COLD_RUNS, BENCH_WARM_RUNS, BENCH_SCALE_RUNS must be >= 1");
+    }
     Files.createDirectories(work.resolve("logs"));
     startServers();
     String load0 = loadAverage();
@@ -412,6 +416,7 @@ public final class Benchmark {
         for (int i = 0; i < settings.warmRuns(); i++) {
           Timed timed = invokeTimed(runtime, function, log);
           durations.add(timed.millis());
+          Files.writeString(work.resolve("last-warm-report.json"), timed.report().toPrettyString());
           checks.add(timed.report().get("durationMs").asDouble());
           JsonNode timings = timed.report().get("results").get(0).get("timings");
           for (String phase : PHASES) {
