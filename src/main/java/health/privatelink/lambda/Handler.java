@@ -43,6 +43,7 @@ public final class Handler implements RequestStreamHandler {
 
   private Handler(Config config, PrintStream stdout) {
     this(config, Pipeline.fromConfig(config, stdout), stdout);
+    pipeline.prepare();
   }
 
   Handler(Config config, Pipeline pipeline, PrintStream stdout) {

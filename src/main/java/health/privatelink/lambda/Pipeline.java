@@ -107,6 +107,14 @@ public final class Pipeline {
     return new Diagnoser(() -> Ec2QueryClient.fromDefaults(endpoint), scope, LocalAddress.system());
   }
 
+  /**
+   * Starts, in the background, the set-up the first run would otherwise wait for (the CloudWatch
+   * client). For the function's init; the command line runs once and gains nothing from it.
+   */
+  public void prepare() {
+    metrics.prepare();
+  }
+
   /** What one run produced. Metrics and alerts are empty when the run did not publish. */
   public record Outcome(
       Report report, Optional<MetricsOutcome> metrics, Optional<AlertOutcome> alerts) {}

@@ -20,6 +20,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -52,6 +53,7 @@ public final class HttpProber {
     OptionalInt status = OptionalInt.empty();
     OptionalLong certificateDays = OptionalLong.empty();
     Socket socket = new Socket();
+    SSLSession session = null;
     try (socket) {
       trace.connectStarted(socket);
       socket.setTcpNoDelay(true);
@@ -65,6 +67,7 @@ public final class HttpProber {
       if (target.https()) {
         SSLSocket ssl = handshake(socket, target, deadline);
         trace.handshakeDone();
+        session = ssl.getSession();
         certificateDays = daysRemaining(ssl);
         channel = ssl;
       }
@@ -89,6 +92,13 @@ public final class HttpProber {
     } catch (IOException | RuntimeException e) {
       // RuntimeException too: the JDK's TLS stack reports some peer errors unchecked.
       return failed(Failures.classify(e, trace, endpoint, deadline), status, certificateDays);
+    } finally {
+      // Every run verifies the certificate the server presents now: without this, the JDK would
+      // resume this session (TLS 1.3 PSK) next run, skip the certificate checks and report the
+      // days left on the certificate it saw the first time.
+      if (session != null) {
+        session.invalidate();
+      }
     }
   }
 

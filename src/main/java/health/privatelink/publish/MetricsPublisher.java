@@ -69,6 +69,30 @@ public final class MetricsPublisher implements AutoCloseable {
         new Log(stdout));
   }
 
+  /**
+   * In {@code api} mode, starts building the CloudWatch client on a background thread, so that the
+   * first run's publish finds it ready: building it loads about a thousand SDK classes, which then
+   * happens while the checks wait on the network instead of after them. A failure here is left for
+   * the first publish to meet and report.
+   */
+  public void prepare() {
+    if (mode != MetricsMode.API) {
+      return;
+    }
+    // A platform thread: it holds this object's lock while loading classes from the jar, which
+    // would pin a virtual thread's carrier for that whole time.
+    Thread.ofPlatform()
+        .daemon()
+        .name("cloudwatch-client")
+        .start(() -> {
+          try {
+            client();
+          } catch (RuntimeException e) {
+            // publishByApi() builds it again and reports why it cannot.
+          }
+        });
+  }
+
   /** Publishes the report's data points; a failure is recorded in the outcome, never thrown. */
   public MetricsOutcome publish(Report report, Deadline deadline) {
     String modeName = mode.name().toLowerCase(Locale.ROOT);
