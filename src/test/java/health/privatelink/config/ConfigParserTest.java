@@ -230,6 +230,10 @@ class ConfigParserTest {
             "private/8",
             "EXPECTED_CIDRS entry \"private/8\" is not a CIDR block: \"private\" is not an IP address"),
         Arguments.of(
+            "EXPECTED_CIDRS",
+            "10.0.0.0\n/8",
+            "EXPECTED_CIDRS entry \"10.0.0.0\\u000a/8\" is not a CIDR block: \"10.0.0.0\\u000a\" is not an IP address"),
+        Arguments.of(
             "DNS_SERVERS",
             "dns.example",
             "DNS_SERVERS entry \"dns.example\" in \"dns.example\" is not an IP address; allowed: IP[:port] or [IPv6]:port, comma-separated, e.g. 10.0.0.2:53"),
