@@ -13,8 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 
 /**
  * Publishes a run's metrics as {@code METRICS_MODE} says: PutMetricData with EMF lines on standard
@@ -61,10 +63,23 @@ public final class MetricsPublisher implements AutoCloseable {
    * credentials and endpoint from the environment as the SDK does by default.
    */
   public static MetricsPublisher fromConfig(Config config, PrintStream stdout) {
+    return fromConfig(config, stdout, builder -> {});
+  }
+
+  /**
+   * The production publisher with the client builder adjusted by {@code customizer} (endpoint,
+   * region, credentials) before it is built: for tests against a loopback endpoint.
+   */
+  public static MetricsPublisher fromConfig(
+      Config config, PrintStream stdout, Consumer<CloudWatchClientBuilder> customizer) {
     return new MetricsPublisher(
         config.metricsMode(),
         config.metricsNamespace(),
-        () -> CloudWatchApi.clientBuilder().build(),
+        () -> {
+          CloudWatchClientBuilder builder = CloudWatchApi.clientBuilder();
+          customizer.accept(builder);
+          return builder.build();
+        },
         stdout,
         new Log(stdout));
   }
