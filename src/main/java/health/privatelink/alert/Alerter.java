@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -241,13 +242,15 @@ public final class Alerter {
                     .dataType(attribute.dataType())
                     .stringValue(attribute.value())
                     .build()));
+    // Bounded before the client is asked for: building it on a cold start takes time too.
+    AwsRequestOverrideConfiguration within = AwsClients.within(by);
     return sns.get()
         .publish(b ->
             b.topicArn(topic)
                 .subject(message.subject())
                 .message(message.body())
                 .messageAttributes(attributes)
-                .overrideConfiguration(AwsClients.within(by)));
+                .overrideConfiguration(within));
   }
 
   private static Duration min(Duration a, Duration b) {

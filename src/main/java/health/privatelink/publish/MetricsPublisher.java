@@ -100,16 +100,16 @@ public final class MetricsPublisher implements AutoCloseable {
 
   private MetricsOutcome publishByApi(String modeName, List<DataPoint> points, Deadline deadline) {
     CloudWatchApi.Sent sent;
-    try {
-      CloudWatchClient cloudWatch = client();
-      sent = CloudWatchApi.send(cloudWatch, namespace, points, deadline.minus(EMF_RESERVE));
-    } catch (RuntimeException e) {
-      // send() turns every failed call into a value, so only building the client lands here (no
-      // region, a malformed endpoint override). The next run tries again; this run's data
-      // points still go out as EMF.
+    Duration left = deadline.minus(EMF_RESERVE).remaining();
+    if (left.compareTo(CloudWatchApi.MIN_CALL_TIME) < 0) {
+      // Not even building the client: on a cold start that alone can outlast what is left.
       sent =
           new CloudWatchApi.Sent(
-              0, Optional.of("CloudWatch client could not be built: " + e.getMessage()));
+              0,
+              Optional.of(
+                  "PutMetricData not attempted: " + left.toMillis() + " ms left in the run"));
+    } else {
+      sent = send(points, deadline);
     }
     List<DataPoint> unsent = points.subList(sent.dataPoints(), points.size());
     if (sent.error().isPresent()) {
@@ -124,6 +124,19 @@ public final class MetricsPublisher implements AutoCloseable {
     writeEmf(unsent);
     return new MetricsOutcome(
         modeName, points.size(), sent.dataPoints(), unsent.size(), sent.error());
+  }
+
+  private CloudWatchApi.Sent send(List<DataPoint> points, Deadline deadline) {
+    try {
+      CloudWatchClient cloudWatch = client();
+      return CloudWatchApi.send(cloudWatch, namespace, points, deadline.minus(EMF_RESERVE));
+    } catch (RuntimeException e) {
+      // send() turns every failed call into a value, so only building the client lands here (no
+      // region, a malformed endpoint override). The next run tries again; this run's data
+      // points still go out as EMF.
+      return new CloudWatchApi.Sent(
+          0, Optional.of("CloudWatch client could not be built: " + e.getMessage()));
+    }
   }
 
   private void writeEmf(List<DataPoint> points) {
