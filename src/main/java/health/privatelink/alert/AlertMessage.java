@@ -180,7 +180,7 @@ public record AlertMessage(
   private static void section(StringBuilder out, Notice notice, Instant now) {
     TargetResult result = notice.result();
     out.append("[").append(notice.event()).append("] ").append(line(notice.name())).append('\n');
-    field(out, "URL", result.target().url().toString());
+    field(out, "URL", result.target().displayUrl());
     String streak =
         notice.failedRuns() == 1 ? "1 failed run" : notice.failedRuns() + " failed runs";
     String since = "since " + UTC.format(notice.failingSince());

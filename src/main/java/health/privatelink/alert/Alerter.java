@@ -16,9 +16,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.SnsClientBuilder;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishResponse;
 
@@ -70,17 +74,30 @@ public final class Alerter {
 
   /** Production wiring: SDK clients from the environment, each made on first use. */
   public static Alerter fromConfig(Config config, PrintStream stdout) {
+    return fromConfig(config, stdout, b -> {}, b -> {});
+  }
+
+  /**
+   * The production wiring with the client builders adjusted (endpoint, region, credentials) before
+   * they are built: for tests against loopback endpoints.
+   */
+  public static Alerter fromConfig(
+      Config config,
+      PrintStream stdout,
+      Consumer<SnsClientBuilder> snsCustomizer,
+      Consumer<DynamoDbClientBuilder> dynamoCustomizer) {
     StateStore store =
         config
             .stateTable()
             .<StateStore>map(table ->
-                new DynamoStateStore(new Lazy<>(() -> AwsClients.dynamoDb(b -> {})), table))
+                new DynamoStateStore(
+                    new Lazy<>(() -> AwsClients.dynamoDb(dynamoCustomizer)), table))
             .orElseGet(MemoryStateStore::new);
     return new Alerter(
         AlertRules.from(config),
         store,
         config.alertTopicArn(),
-        () -> AwsClients.sns(b -> {}),
+        () -> AwsClients.sns(snsCustomizer),
         stdout);
   }
 
@@ -225,13 +242,15 @@ public final class Alerter {
                     .dataType(attribute.dataType())
                     .stringValue(attribute.value())
                     .build()));
+    // Bounded before the client is asked for: building it on a cold start takes time too.
+    AwsRequestOverrideConfiguration within = AwsClients.within(by);
     return sns.get()
         .publish(b ->
             b.topicArn(topic)
                 .subject(message.subject())
                 .message(message.body())
                 .messageAttributes(attributes)
-                .overrideConfiguration(AwsClients.within(by)));
+                .overrideConfiguration(within));
   }
 
   private static Duration min(Duration a, Duration b) {

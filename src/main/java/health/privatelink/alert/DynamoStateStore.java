@@ -62,6 +62,8 @@ public final class DynamoStateStore implements StateStore {
     for (String target : targets) {
       GetItemResponse response;
       try {
+        // Bounded before the client is asked for: building it on a cold start takes time too.
+        var within = AwsClients.within(deadline);
         response =
             client
                 .get()
@@ -69,7 +71,7 @@ public final class DynamoStateStore implements StateStore {
                     b.tableName(table)
                         .key(Map.of(KEY, AttributeValue.fromS(target)))
                         .consistentRead(true)
-                        .overrideConfiguration(AwsClients.within(deadline)));
+                        .overrideConfiguration(within));
       } catch (SdkException | AwsClients.DeadlinePassedException e) {
         throw failed("GetItem", target, e);
       }
@@ -101,7 +103,8 @@ public final class DynamoStateStore implements StateStore {
       request.expressionAttributeValues(values);
     }
     try {
-      client.get().putItem(request.overrideConfiguration(AwsClients.within(deadline)).build());
+      request.overrideConfiguration(AwsClients.within(deadline));
+      client.get().putItem(request.build());
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;

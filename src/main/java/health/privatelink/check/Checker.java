@@ -80,8 +80,12 @@ public final class Checker {
       return r.result().get(r.deadline().remaining().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException overrun) {
       r.trace().abort();
+      // The grace runs from the check's deadline, not from now: targets are awaited one after
+      // the other, and each waiting its own grace would add up to one grace per target.
+      long graceLeft =
+          Math.max(0, r.deadline().nanoTime() + ABORT_GRACE.toNanos() - System.nanoTime());
       try {
-        return r.result().get(ABORT_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+        return r.result().get(graceLeft, TimeUnit.NANOSECONDS);
       } catch (TimeoutException | ExecutionException stuck) {
         return timedOut(r);
       } catch (InterruptedException e) {

@@ -32,7 +32,7 @@ public final class ReportJson {
   private static void writeResult(TargetResult r, JsonGenerator out) throws IOException {
     out.writeStartObject();
     out.writeStringField("target", r.target().name());
-    out.writeStringField("url", r.target().url().toString());
+    out.writeStringField("url", r.target().displayUrl());
     out.writeBooleanField("healthy", r.healthy());
     out.writeStringField("reason", r.failure().map(f -> f.reason().name()).orElse(null));
     out.writeStringField("detail", r.failure().map(Failure::detail).orElse(null));

@@ -78,7 +78,7 @@ final class ReportTable {
         Failure f = r.failure().orElseThrow();
         out.append(r.target().name())
             .append(" (")
-            .append(r.target().url())
+            .append(r.target().displayUrl())
             .append("): ")
             .append(f.reason())
             .append('\n');

@@ -22,7 +22,7 @@ public record Cidr(InetAddress network, int prefixLength) {
     String prefixPart = s.substring(slash + 1);
     byte[] bytes = literal(addressPart);
     if (bytes == null) {
-      throw new IllegalArgumentException("\"" + addressPart + "\" is not an IP address");
+      throw new IllegalArgumentException(Json.quote(addressPart) + " is not an IP address");
     }
     int max = bytes.length * 8;
     int prefix;
@@ -33,7 +33,7 @@ public record Cidr(InetAddress network, int prefixLength) {
     }
     if (prefix < 0 || prefix > max || !prefixPart.matches("\\d{1,3}")) {
       throw new IllegalArgumentException(
-          "prefix must be 0.." + max + ", got \"" + prefixPart + "\"");
+          "prefix must be 0.." + max + ", got " + Json.quote(prefixPart));
     }
     byte[] masked = mask(bytes, prefix);
     if (!Arrays.equals(masked, bytes)) {

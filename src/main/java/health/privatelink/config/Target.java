@@ -58,6 +58,30 @@ public record Target(
     return port >= 0 ? port : https() ? 443 : 80;
   }
 
+  /**
+   * The URL as reports, logs and alerts show it: query values are replaced by {@code REDACTED},
+   * because a health URL may carry an access token there. Only the request itself uses the real
+   * query.
+   */
+  public String displayUrl() {
+    String query = url.getRawQuery();
+    if (query == null) {
+      return url.toString();
+    }
+    String text = url.toString();
+    StringBuilder shown = new StringBuilder(text.substring(0, text.indexOf('?') + 1));
+    String[] parameters = query.split("&", -1);
+    for (int i = 0; i < parameters.length; i++) {
+      if (i > 0) {
+        shown.append('&');
+      }
+      int eq = parameters[i].indexOf('=');
+      // A parameter without a name=value form may be the token itself.
+      shown.append(eq < 0 ? "REDACTED" : parameters[i].substring(0, eq + 1) + "REDACTED");
+    }
+    return shown.toString();
+  }
+
   /** The request target of the GET line: path and query, never empty. */
   public String requestTarget() {
     String path = url.getRawPath();

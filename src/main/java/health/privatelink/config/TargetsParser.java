@@ -133,12 +133,17 @@ public final class TargetsParser {
       throw new ConfigException(
           at + " must not carry credentials (user:password@); got a URL for " + uri.getHost());
     }
-    if (uri.getPort() == 0) {
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
       throw new ConfigException(at + " port must be 1..65535, got " + Json.quote(s));
     }
+    // Rebuilt from the raw parts: decoding and re-encoding would turn an escaped "%26" in the
+    // query into a bare "&", and the server would be asked for something else. Characters
+    // outside ASCII are percent-encoded as UTF-8, so the request line stays ASCII.
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
     try {
-      return new URI(
-          scheme, null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null);
+      URI rebuilt = new URI(scheme + "://" + uri.getRawAuthority() + path + query);
+      return new URI(rebuilt.toASCIIString());
     } catch (URISyntaxException e) {
       throw new ConfigException(at + " must be " + allowed + ", got " + Json.quote(s));
     }

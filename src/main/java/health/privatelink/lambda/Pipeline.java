@@ -154,7 +154,7 @@ public final class Pipeline {
       }
       Map<String, Object> fields = new LinkedHashMap<>();
       fields.put("target", r.target().name());
-      fields.put("url", r.target().url().toString());
+      fields.put("url", r.target().displayUrl());
       fields.put("reason", r.failure().orElseThrow().reason().name());
       fields.put("detail", r.failure().orElseThrow().detail());
       fields.put("hint", r.failure().orElseThrow().reason().hint());

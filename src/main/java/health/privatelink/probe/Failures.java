@@ -93,6 +93,9 @@ final class Failures {
         || text.contains("no appropriate protocol")
         || text.contains("protocol is disabled or cipher suites are inappropriate")) {
       detail = "no TLS version in common with the server (it offers only old or disabled ones)";
+    } else if (text.contains("unsupported or unrecognized ssl message")) {
+      detail =
+          "the server did not answer in TLS (not a TLS server? plain HTTP on an https:// URL?)";
     } else if (text.contains("handshake_failure")) {
       detail = "the server rejected the TLS handshake (handshake_failure: no cipher in common?)";
     } else if (has(error, EOFException.class)

@@ -13,8 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 
 /**
  * Publishes a run's metrics as {@code METRICS_MODE} says: PutMetricData with EMF lines on standard
@@ -61,10 +63,23 @@ public final class MetricsPublisher implements AutoCloseable {
    * credentials and endpoint from the environment as the SDK does by default.
    */
   public static MetricsPublisher fromConfig(Config config, PrintStream stdout) {
+    return fromConfig(config, stdout, builder -> {});
+  }
+
+  /**
+   * The production publisher with the client builder adjusted by {@code customizer} (endpoint,
+   * region, credentials) before it is built: for tests against a loopback endpoint.
+   */
+  public static MetricsPublisher fromConfig(
+      Config config, PrintStream stdout, Consumer<CloudWatchClientBuilder> customizer) {
     return new MetricsPublisher(
         config.metricsMode(),
         config.metricsNamespace(),
-        () -> CloudWatchApi.clientBuilder().build(),
+        () -> {
+          CloudWatchClientBuilder builder = CloudWatchApi.clientBuilder();
+          customizer.accept(builder);
+          return builder.build();
+        },
         stdout,
         new Log(stdout));
   }
@@ -109,16 +124,16 @@ public final class MetricsPublisher implements AutoCloseable {
 
   private MetricsOutcome publishByApi(String modeName, List<DataPoint> points, Deadline deadline) {
     CloudWatchApi.Sent sent;
-    try {
-      CloudWatchClient cloudWatch = client();
-      sent = CloudWatchApi.send(cloudWatch, namespace, points, deadline.minus(EMF_RESERVE));
-    } catch (RuntimeException e) {
-      // send() turns every failed call into a value, so only building the client lands here (no
-      // region, a malformed endpoint override). The next run tries again; this run's data
-      // points still go out as EMF.
+    Duration left = deadline.minus(EMF_RESERVE).remaining();
+    if (left.compareTo(CloudWatchApi.MIN_CALL_TIME) < 0) {
+      // Not even building the client: on a cold start that alone can outlast what is left.
       sent =
           new CloudWatchApi.Sent(
-              0, Optional.of("CloudWatch client could not be built: " + e.getMessage()));
+              0,
+              Optional.of(
+                  "PutMetricData not attempted: " + left.toMillis() + " ms left in the run"));
+    } else {
+      sent = send(points, deadline);
     }
     List<DataPoint> unsent = points.subList(sent.dataPoints(), points.size());
     if (sent.error().isPresent()) {
@@ -133,6 +148,19 @@ public final class MetricsPublisher implements AutoCloseable {
     writeEmf(unsent);
     return new MetricsOutcome(
         modeName, points.size(), sent.dataPoints(), unsent.size(), sent.error());
+  }
+
+  private CloudWatchApi.Sent send(List<DataPoint> points, Deadline deadline) {
+    try {
+      CloudWatchClient cloudWatch = client();
+      return CloudWatchApi.send(cloudWatch, namespace, points, deadline.minus(EMF_RESERVE));
+    } catch (RuntimeException e) {
+      // send() turns every failed call into a value, so only building the client lands here (no
+      // region, a malformed endpoint override). The next run tries again; this run's data
+      // points still go out as EMF.
+      return new CloudWatchApi.Sent(
+          0, Optional.of("CloudWatch client could not be built: " + e.getMessage()));
+    }
   }
 
   private void writeEmf(List<DataPoint> points) {

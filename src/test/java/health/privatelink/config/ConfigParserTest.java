@@ -230,6 +230,14 @@ class ConfigParserTest {
             "private/8",
             "EXPECTED_CIDRS entry \"private/8\" is not a CIDR block: \"private\" is not an IP address"),
         Arguments.of(
+            "EXPECTED_CIDRS",
+            "10.0.0.0\n/8",
+            "EXPECTED_CIDRS entry \"10.0.0.0\\u000a/8\" is not a CIDR block: \"10.0.0.0\\u000a\" is not an IP address"),
+        Arguments.of(
+            "TARGETS",
+            "[{\"name\": \"a\", \"url\": \"https://a.example:65536/\"}]",
+            "TARGETS[0].url (target \"a\") port must be 1..65535, got \"https://a.example:65536/\""),
+        Arguments.of(
             "DNS_SERVERS",
             "dns.example",
             "DNS_SERVERS entry \"dns.example\" in \"dns.example\" is not an IP address; allowed: IP[:port] or [IPv6]:port, comma-separated, e.g. 10.0.0.2:53"),
@@ -311,5 +319,17 @@ class ConfigParserTest {
             ConfigException.class, () -> parser.parse(Json.parse("[{}]", "targets"), "targets"));
     assertEquals(
         "targets[0].name is required: 1-64 of letters, digits, '.', '_', '-'", e.getMessage());
+  }
+
+  @Test
+  void escapesInThePathAndQueryReachTheServerAsWritten() {
+    Target target =
+        ConfigParser.parse(
+                Map.of(
+                    "TARGETS",
+                    "[{\"name\": \"a\", \"url\": \"https://a.example/x%2Fy?token=a%26b&q=\u00e4\"}]"))
+            .targets()
+            .getFirst();
+    assertEquals("/x%2Fy?token=a%26b&q=%C3%A4", target.requestTarget());
   }
 }

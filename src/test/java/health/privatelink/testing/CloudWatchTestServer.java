@@ -166,6 +166,11 @@ public final class CloudWatchTestServer implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /** Forgets the requests recorded so far, so that a long test does not keep them all. */
+  public void forgetRequests() {
+    requests.clear();
+  }
+
   /** The PutMetricData inputs so far, in order. */
   public List<PutMetricData> putMetricDataCalls() {
     return requests().stream()

@@ -1,0 +1,137 @@
+package health.privatelink.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import health.privatelink.alert.Alerter;
+import health.privatelink.check.Checker;
+import health.privatelink.config.Config;
+import health.privatelink.config.ConfigParser;
+import health.privatelink.dns.DnsResolver;
+import health.privatelink.probe.HttpProber;
+import health.privatelink.publish.MetricsPublisher;
+import health.privatelink.testing.CloudWatchTestServer;
+import health.privatelink.testing.DnsTestServer;
+import health.privatelink.testing.SnsEndpoint;
+import health.privatelink.testing.TestAws;
+import health.privatelink.testing.TestPki;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The function as production wires it (the same publisher and alerter factories), with every
+ * dependency on loopback: a DNS server, CloudWatch, SNS, and a DynamoDB endpoint that is, by
+ * default, unreachable. Standard output is captured.
+ */
+final class LoopbackFunction implements AutoCloseable {
+  static final String HOST = "api.private.example.test";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final TestPki pki = new TestPki();
+  final DnsTestServer dns;
+  final CloudWatchTestServer cloudWatch = CloudWatchTestServer.start();
+  final SnsEndpoint sns;
+  final URI unreachable;
+  private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+  final PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+
+  /** The credentials the SDK clients sign with, as the SDK would read them from the environment. */
+  AwsCredentialsProvider credentials =
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+
+  /** Where the DynamoDB client goes when {@code STATE_TABLE} is set. */
+  URI dynamoEndpoint;
+
+  LoopbackFunction() throws IOException {
+    dns = DnsTestServer.start();
+    dns.on(HOST).a("127.0.0.1");
+    sns = SnsEndpoint.start();
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      unreachable = URI.create("http://127.0.0.1:" + probe.getLocalPort());
+    }
+    dynamoEndpoint = unreachable;
+  }
+
+  /** The variables every test here sets, and then {@code more}. */
+  Map<String, String> env(String targetsJson, Map<String, String> more) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("TARGETS", targetsJson);
+    env.put("DNS_SERVERS", "127.0.0.1:" + dns.address().getPort());
+    env.put("EXPECTED_CIDRS", "127.0.0.0/8");
+    env.put("METRICS_MODE", "api");
+    env.put("ALERT_TOPIC_ARN", TestAws.TOPIC_ARN);
+    env.put("ALERT_AFTER_FAILURES", "1");
+    env.putAll(more);
+    return env;
+  }
+
+  /** The handler for this environment, wired as production wires it but for the endpoints. */
+  Handler handler(Map<String, String> env) {
+    Config config = ConfigParser.parse(env);
+    Checker checker =
+        new Checker(
+            new DnsResolver(config.dnsServers()),
+            new HttpProber(pki.clientSocketFactory(), Clock.systemUTC()),
+            Clock.systemUTC());
+    MetricsPublisher metrics =
+        MetricsPublisher.fromConfig(
+            config,
+            out,
+            b ->
+                b.endpointOverride(cloudWatch.endpoint())
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(credentials));
+    Alerter alerter =
+        Alerter.fromConfig(
+            config,
+            out,
+            b ->
+                b.endpointOverride(sns.uri())
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(credentials),
+            b ->
+                b.endpointOverride(dynamoEndpoint)
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(credentials));
+    return new Handler(config, new Pipeline(checker, metrics, alerter, out), out);
+  }
+
+  /** Invokes with {@code event} and {@code remainingMillis} on the clock; returns the report. */
+  static JsonNode invoke(Handler handler, String event, long remainingMillis) throws IOException {
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    handler.handleRequest(
+        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+        output,
+        new HandlerTest.TestContext(remainingMillis));
+    return JSON.readTree(output.toByteArray());
+  }
+
+  /** Everything written to standard output so far: log lines and EMF lines. */
+  String stdout() {
+    return stdout.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Forgets the output so far, so that a long run does not keep it all. */
+  void clearStdout() {
+    stdout.reset();
+  }
+
+  @Override
+  public void close() {
+    dns.close();
+    cloudWatch.close();
+    sns.close();
+  }
+}
