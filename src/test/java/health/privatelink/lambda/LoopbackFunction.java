@@ -105,7 +105,10 @@ final class LoopbackFunction implements AutoCloseable {
                 b.endpointOverride(dynamoEndpoint)
                     .region(Region.US_EAST_1)
                     .credentialsProvider(credentials));
-    return new Handler(config, new Pipeline(checker, metrics, alerter, out), out);
+    return new Handler(
+        config,
+        new Pipeline(checker, health.privatelink.diagnose.Diagnoser.off(), metrics, alerter, out),
+        out);
   }
 
   /** Invokes with {@code event} and {@code remainingMillis} on the clock; returns the report. */
