@@ -486,10 +486,12 @@ public final class Benchmark {
         long logBytes = Files.size(log) - logBefore;
         double cpuPerRun = (cpuMillis(process) - cpuBefore) / settings.warmRuns();
         var puts = cloudWatch.putMetricDataCalls();
-        var lastPut = puts.getLast();
+        // Distinct metrics of the last call; none when a tried setting sends no PutMetricData.
         Set<String> metrics = new HashSet<>();
-        for (var datum : lastPut.metricData()) {
-          metrics.add(datum.name() + datum.dimensions());
+        if (!puts.isEmpty()) {
+          for (var datum : puts.getLast().metricData()) {
+            metrics.add(datum.name() + datum.dimensions());
+          }
         }
         return new Warm(
             durations,
