@@ -6,10 +6,8 @@ import static health.privatelink.testing.TestReports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import health.privatelink.Deadline;
-import health.privatelink.testing.MotoServer;
-import health.privatelink.testing.TestAws;
+import health.privatelink.testing.MotoStateTable;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,12 +17,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The rule table of {@link AlertRulesTest} run end to end through the alerter, once with state in
@@ -33,25 +29,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 class AlertSequenceTest {
   static final String TABLE = "privatelink-health-state";
-  static MotoServer moto;
-  static DynamoDbClient dynamo;
-
-  @BeforeAll
-  static void startMoto() throws IOException, InterruptedException {
-    moto = MotoServer.start();
-    dynamo = TestAws.dynamoDb(moto.uri());
-    TestAws.createStateTable(dynamo, TABLE);
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (dynamo != null) {
-      dynamo.close();
-    }
-    if (moto != null) {
-      moto.close();
-    }
-  }
+  @RegisterExtension static final MotoStateTable STATE = new MotoStateTable(TABLE);
 
   enum Store {
     MEMORY,
@@ -86,7 +64,7 @@ class AlertSequenceTest {
               () ->
                   new Alerter(
                       rules,
-                      new DynamoStateStore(() -> dynamo, TABLE),
+                      new DynamoStateStore(STATE::client, TABLE),
                       Optional.empty(),
                       noSns(),
                       out);

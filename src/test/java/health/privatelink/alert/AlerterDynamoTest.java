@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import health.privatelink.Deadline;
 import health.privatelink.Reason;
 import health.privatelink.check.Report;
-import health.privatelink.testing.MotoServer;
+import health.privatelink.testing.MotoStateTable;
 import health.privatelink.testing.SilentServer;
 import health.privatelink.testing.SnsEndpoint;
 import health.privatelink.testing.TestAws;
@@ -32,11 +32,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -49,30 +48,12 @@ class AlerterDynamoTest {
   static final String TABLE = "privatelink-health-state";
   static final Instant T0 = Instant.parse("2025-06-03T14:00:00Z");
   static final AlertRules RULES = new AlertRules(2, Duration.ofMinutes(60));
-  static MotoServer moto;
-  static DynamoDbClient dynamo;
+  @RegisterExtension static final MotoStateTable STATE = new MotoStateTable(TABLE);
 
   SnsEndpoint endpoint;
   SnsClient sns;
   final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   final String target = "t-" + UUID.randomUUID();
-
-  @BeforeAll
-  static void startMoto() throws IOException, InterruptedException {
-    moto = MotoServer.start();
-    dynamo = TestAws.dynamoDb(moto.uri());
-    TestAws.createStateTable(dynamo, TABLE);
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (dynamo != null) {
-      dynamo.close();
-    }
-    if (moto != null) {
-      moto.close();
-    }
-  }
 
   @BeforeEach
   void startSns() throws IOException {
@@ -96,7 +77,7 @@ class AlerterDynamoTest {
   }
 
   Alerter withTable() {
-    return alerter(new DynamoStateStore(() -> dynamo, TABLE));
+    return alerter(new DynamoStateStore(STATE::client, TABLE));
   }
 
   Report failing(int minute) {
@@ -112,8 +93,8 @@ class AlerterDynamoTest {
     withTable().process(failing(0), soon());
     // Both runs read the same state before either writes: only the conditional write decides.
     CyclicBarrier bothRead = new CyclicBarrier(2);
-    Alerter first = alerter(readingTogether(new DynamoStateStore(() -> dynamo, TABLE), bothRead));
-    Alerter second = alerter(readingTogether(new DynamoStateStore(() -> dynamo, TABLE), bothRead));
+    Alerter first = alerter(readingTogether(new DynamoStateStore(STATE::client, TABLE), bothRead));
+    Alerter second = alerter(readingTogether(new DynamoStateStore(STATE::client, TABLE), bothRead));
 
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -235,7 +216,7 @@ class AlerterDynamoTest {
       assertEquals(
           AlertOutcome.Delivery.PUBLISHED,
           alerter.process(failing(1), Deadline.after(Duration.ofMillis(1500))).delivery());
-      store.use(new DynamoStateStore(() -> dynamo, TABLE));
+      store.use(new DynamoStateStore(STATE::client, TABLE));
       AlertOutcome back = alerter.process(failing(2), soon());
       assertEquals(AlertOutcome.Delivery.NONE, back.delivery(), "the ALARM is not sent twice");
       assertEquals(List.of(), back.errors());

@@ -7,46 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.privatelink.Deadline;
 import health.privatelink.Reason;
-import health.privatelink.testing.MotoServer;
-import health.privatelink.testing.TestAws;
-import java.io.IOException;
+import health.privatelink.testing.MotoStateTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The DynamoDB store against moto on loopback: item layout, conditional writes, expiry. */
 class DynamoStateStoreTest {
   static final String TABLE = "privatelink-health-state";
   static final Instant T0 = Instant.parse("2025-06-03T14:00:00Z");
-  static MotoServer moto;
-  static DynamoDbClient dynamo;
+  @RegisterExtension static final MotoStateTable STATE = new MotoStateTable(TABLE);
 
-  @BeforeAll
-  static void startMoto() throws IOException, InterruptedException {
-    moto = MotoServer.start();
-    dynamo = TestAws.dynamoDb(moto.uri());
-    TestAws.createStateTable(dynamo, TABLE);
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (dynamo != null) {
-      dynamo.close();
-    }
-    if (moto != null) {
-      moto.close();
-    }
-  }
-
-  final DynamoStateStore store = new DynamoStateStore(() -> dynamo, TABLE);
+  final DynamoStateStore store = new DynamoStateStore(STATE::client, TABLE);
   final String target = "t-" + UUID.randomUUID();
 
   static Deadline soon() {
@@ -74,7 +52,8 @@ class DynamoStateStoreTest {
     assertTrue(store.replace(target, 0, open(1), soon()));
 
     Map<String, AttributeValue> item =
-        dynamo
+        STATE
+            .client()
             .getItem(b -> b.tableName(TABLE).key(Map.of("target", AttributeValue.fromS(target))))
             .item();
     assertEquals(
@@ -117,7 +96,7 @@ class DynamoStateStoreTest {
 
   @Test
   void aMissingTableIsAStoreErrorNamingTheTable() {
-    DynamoStateStore missing = new DynamoStateStore(() -> dynamo, "no-such-table");
+    DynamoStateStore missing = new DynamoStateStore(STATE::client, "no-such-table");
     StateStoreException e =
         assertThrows(StateStoreException.class, () -> missing.load(List.of(target), T0, soon()));
     assertTrue(
