@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param targets what to check; never empty
  * @param expectedCidrs the default ranges for targets that set none; empty turns the check off
- * @param dnsServers the resolvers to ask; empty means the system's
+ * @param dnsServers the resolvers to ask; empty means the system's. An entry given as a host name
+ *     is left unresolved here and looked up once when the resolver is built
  * @param defaultTimeout the budget of a target that sets no {@code timeoutMs}
  * @param metricsNamespace the CloudWatch namespace
  * @param metricsMode how metrics leave the function

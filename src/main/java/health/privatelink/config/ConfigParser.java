@@ -28,6 +28,9 @@ public final class ConfigParser {
   public static final int DEFAULT_ALERT_AFTER_FAILURES = 2;
   public static final int DEFAULT_ALERT_REMINDER_MINUTES = 60;
 
+  private static final Pattern HOST_NAME =
+      Pattern.compile(
+          "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?");
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._/#: -]{1,255}");
   private static final Pattern TOPIC_ARN =
       Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?");
@@ -133,7 +136,7 @@ public final class ConfigParser {
   }
 
   private static InetSocketAddress dnsServer(String entry, String raw) {
-    String allowed = "; allowed: IP[:port] or [IPv6]:port, comma-separated, e.g. 10.0.0.2:53";
+    String allowed = "; allowed: host[:port] or [IPv6]:port, comma-separated, e.g. 10.0.0.2:53";
     String host = entry;
     int port = 53;
     if (entry.startsWith("[")) {
@@ -152,17 +155,21 @@ public final class ConfigParser {
       port = port(entry.substring(entry.indexOf(':') + 1), entry, allowed);
     }
     byte[] bytes = entry.isEmpty() ? null : Cidr.literal(host);
-    if (bytes == null) {
-      throw new ConfigException(
-          "DNS_SERVERS entry "
-              + Json.quote(entry)
-              + " in "
-              + Json.quote(raw)
-              + " is not an IP address"
-              + allowed);
+    if (bytes != null) {
+      InetAddress address = Cidr.address(bytes);
+      return new InetSocketAddress(address, port);
     }
-    InetAddress address = Cidr.address(bytes);
-    return new InetSocketAddress(address, port);
+    if (HOST_NAME.matcher(host).matches() && host.length() <= 253) {
+      // Left unresolved: parsing never touches the network; the resolver looks it up once at init.
+      return InetSocketAddress.createUnresolved(host, port);
+    }
+    throw new ConfigException(
+        "DNS_SERVERS entry "
+            + Json.quote(entry)
+            + " in "
+            + Json.quote(raw)
+            + " is not an IP address or host name"
+            + allowed);
   }
 
   private static int port(String text, String entry, String allowed) {

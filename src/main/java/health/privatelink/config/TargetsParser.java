@@ -2,6 +2,7 @@ package health.privatelink.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -114,6 +115,11 @@ public final class TargetsParser {
     }
     if (!(value instanceof String s)) {
       throw new ConfigException(at + " must be " + allowed + ", got " + Json.describe(value));
+    }
+    if (!StandardCharsets.UTF_8.newEncoder().canEncode(s)) {
+      // An unpaired surrogate cannot be percent-encoded; the JDK's URI fails on it unchecked.
+      throw new ConfigException(
+          at + " must be " + allowed + ", got text that is not valid Unicode: " + Json.quote(s));
     }
     URI uri;
     try {

@@ -3,6 +3,8 @@ package health.privatelink.dns;
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
 import health.privatelink.Reason;
+import health.privatelink.config.ConfigException;
+import health.privatelink.config.Json;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -65,7 +67,29 @@ public final class DnsResolver {
    */
   public DnsResolver(List<InetSocketAddress> servers) {
     this.servers =
-        List.copyOf(servers.isEmpty() ? ResolverConfig.getCurrentConfig().servers() : servers);
+        servers.isEmpty()
+            ? List.copyOf(ResolverConfig.getCurrentConfig().servers())
+            : servers.stream().map(DnsResolver::resolved).toList();
+  }
+
+  /**
+   * A resolver given by host name is looked up once, here, through the system: it is where queries
+   * go, not what is being checked.
+   *
+   * @throws ConfigException naming DNS_SERVERS when the name does not resolve
+   */
+  private static InetSocketAddress resolved(InetSocketAddress server) {
+    if (!server.isUnresolved()) {
+      return server;
+    }
+    try {
+      return new InetSocketAddress(InetAddress.getByName(server.getHostString()), server.getPort());
+    } catch (UnknownHostException e) {
+      throw new ConfigException(
+          "DNS_SERVERS entry "
+              + Json.quote(server.getHostString())
+              + " does not resolve to an address; use an IP address or a name the system resolves");
+    }
   }
 
   /**

@@ -107,6 +107,16 @@ class ConfigParserTest {
   }
 
   @Test
+  void dnsServerHostNamesAreKeptUnresolvedUntilTheResolverIsBuilt() {
+    Config config = ConfigParser.parse(Map.of("DNS_SERVERS", "localhost:5353,resolver.internal"));
+    assertEquals(
+        List.of(
+            InetSocketAddress.createUnresolved("localhost", 5353),
+            InetSocketAddress.createUnresolved("resolver.internal", 53)),
+        config.dnsServers());
+  }
+
+  @Test
   void emptyExpectedCidrsTurnsTheCheckOff() {
     Config config = ConfigParser.parse(Map.of("EXPECTED_CIDRS", ""));
     assertEquals(List.of(), config.expectedCidrs());
@@ -239,12 +249,12 @@ class ConfigParserTest {
             "TARGETS[0].url (target \"a\") port must be 1..65535, got \"https://a.example:65536/\""),
         Arguments.of(
             "DNS_SERVERS",
-            "dns.example",
-            "DNS_SERVERS entry \"dns.example\" in \"dns.example\" is not an IP address; allowed: IP[:port] or [IPv6]:port, comma-separated, e.g. 10.0.0.2:53"),
+            "dns_server!",
+            "DNS_SERVERS entry \"dns_server!\" in \"dns_server!\" is not an IP address or host name; allowed: host[:port] or [IPv6]:port, comma-separated, e.g. 10.0.0.2:53"),
         Arguments.of(
             "DNS_SERVERS",
             "10.0.0.2:99999",
-            "DNS_SERVERS entry \"10.0.0.2:99999\" has port \"99999\", not 1..65535; allowed: IP[:port] or [IPv6]:port, comma-separated, e.g. 10.0.0.2:53"),
+            "DNS_SERVERS entry \"10.0.0.2:99999\" has port \"99999\", not 1..65535; allowed: host[:port] or [IPv6]:port, comma-separated, e.g. 10.0.0.2:53"),
         Arguments.of(
             "DEFAULT_TIMEOUT_MS",
             "5s",
@@ -302,6 +312,19 @@ class ConfigParserTest {
     } else {
       assertEquals(message, e.getMessage());
     }
+  }
+
+  @Test
+  void aUrlWithAnUnpairedSurrogateIsAConfigurationError() {
+    String json = "[{\"name\": \"a\", \"url\": \"https://a.example/\\ud800\"}]";
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ConfigParser.parse(Map.of("TARGETS", json)));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "TARGETS[0].url (target \"a\") must be an http:// or https:// URL with a host"
+                    + " name, got text that is not valid Unicode"),
+        e.getMessage());
   }
 
   @Test

@@ -440,4 +440,20 @@ class DnsResolverTest {
       throw new IllegalArgumentException(literal, e);
     }
   }
+
+  @Test
+  void aResolverGivenByHostNameIsLookedUpOnceWhenBuilt() throws Exception {
+    try (DnsTestServer dns = DnsTestServer.start()) {
+      dns.on("by-name.example.test").a("10.0.1.23");
+      // localhost is answered from the hosts file: no query leaves the machine.
+      DnsResolver resolver =
+          new DnsResolver(
+              List.of(InetSocketAddress.createUnresolved("localhost", dns.address().getPort())));
+      Resolution r =
+          resolver.resolve("by-name.example.test", Deadline.after(Duration.ofSeconds(2)));
+      assertEquals(
+          new Resolution.Resolved(List.of(InetAddress.getByName("10.0.1.23"))).addresses(),
+          ((Resolution.Resolved) r).addresses());
+    }
+  }
 }
