@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,13 +53,13 @@ public final class Json {
     }
   }
 
-  /** Parses one JSON document from a stream, as {@link #parse(String, String)}. */
+  /**
+   * Parses one JSON document from a stream of UTF-8, as {@link #parse(String, String)}. The bytes
+   * are decoded as UTF-8 first (malformed sequences become U+FFFD), so no guess at another encoding
+   * can fail outside the parser's own errors.
+   */
   public static Object parse(InputStream in, String what) throws IOException {
-    try (JsonParser parser = FACTORY.createParser(in)) {
-      return parseDocument(parser, what);
-    } catch (JsonProcessingException e) {
-      throw invalid(what, e);
-    }
+    return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), what);
   }
 
   private static Object parseDocument(JsonParser parser, String what) throws IOException {

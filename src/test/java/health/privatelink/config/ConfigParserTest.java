@@ -328,6 +328,18 @@ class ConfigParserTest {
   }
 
   @Test
+  void bytesThatLookLikeAnOddUtf32AreReadAsUtf8AndFailAsJson() throws Exception {
+    // 00 00 FF FE is the byte-order mark of an unusual UCS-4 order; Jackson's encoding guess
+    // failed on it outside its own parse errors.
+    byte[] bytes = {0, 0, (byte) 0xFF, (byte) 0xFE, 0, 0, 0, '1'};
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> Json.parse(new java.io.ByteArrayInputStream(bytes), "the event"));
+    assertTrue(e.getMessage().startsWith("the event is not valid JSON: "), e.getMessage());
+  }
+
+  @Test
   void manualTargetsUseTheConfiguredDefaults() {
     TargetsParser parser =
         new TargetsParser(List.of(Cidr.parse("127.0.0.0/8")), Duration.ofMillis(700));
