@@ -122,17 +122,17 @@ public final class Ec2QueryClient implements Ec2 {
   public List<VpcEndpoint> vpcEndpointsById(Collection<String> ids, Deadline deadline)
       throws Ec2Exception {
     // A filter, not VpcEndpointId.N: one missing ID would fail the whole call.
-    return pages("DescribeVpcEndpoints", filter("vpc-endpoint-id", ids), "vpcEndpointSet", deadline)
-        .stream()
-        .map(Ec2QueryClient::vpcEndpoint)
-        .toList();
+    return vpcEndpoints(filter("vpc-endpoint-id", ids), deadline);
   }
 
   @Override
   public List<VpcEndpoint> vpcEndpointsInVpc(String vpcId, Deadline deadline) throws Ec2Exception {
-    return pages(
-            "DescribeVpcEndpoints", filter("vpc-id", List.of(vpcId)), "vpcEndpointSet", deadline)
-        .stream()
+    return vpcEndpoints(filter("vpc-id", List.of(vpcId)), deadline);
+  }
+
+  private List<VpcEndpoint> vpcEndpoints(Map<String, String> filter, Deadline deadline)
+      throws Ec2Exception {
+    return pages("DescribeVpcEndpoints", filter, "vpcEndpointSet", deadline).stream()
         .map(Ec2QueryClient::vpcEndpoint)
         .toList();
   }
