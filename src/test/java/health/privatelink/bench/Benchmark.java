@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.testing.CloudWatchTestServer;
 import health.privatelink.testing.DnsTestServer;
+import health.privatelink.testing.HttpTestServer;
 import health.privatelink.testing.RuntimeApiServer;
 import health.privatelink.testing.SnsEndpoint;
 import health.privatelink.testing.TestAws;
@@ -75,8 +76,8 @@ public final class Benchmark {
   private final Map<String, List<Double>> coldCpu = new LinkedHashMap<>();
 
   private DnsTestServer dns;
-  private LatencyServer targets;
-  private LatencyServer slowTargets;
+  private HttpTestServer targets;
+  private HttpTestServer slowTargets;
   private CloudWatchTestServer cloudWatch;
   private SnsEndpoint sns;
   private Path trustStore;
@@ -262,8 +263,15 @@ public final class Benchmark {
     dns.on(API_HOST).a("127.0.0.1");
     dns.on(UI_HOST).a("127.0.0.1");
     SSLContext tls = TestPki.serverContext(pki.server(90, API_HOST, UI_HOST));
-    targets = open(new LatencyServer(tls, settings.latencyMillis()));
-    slowTargets = open(new LatencyServer(tls, settings.scaleLatencyMillis()));
+    targets =
+        open(
+            HttpTestServer.https(
+                tls, HttpTestServer.delayed(settings.latencyMillis(), 200, "{\"status\":\"ok\"}")));
+    slowTargets =
+        open(
+            HttpTestServer.https(
+                tls,
+                HttpTestServer.delayed(settings.scaleLatencyMillis(), 200, "{\"status\":\"ok\"}")));
     cloudWatch = open(CloudWatchTestServer.start());
     sns = open(SnsEndpoint.start());
     trustStore = work.resolve("truststore.p12");

@@ -52,6 +52,12 @@ public final class HttpTestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Deep enough that hundreds of simultaneous connects are not dropped: a dropped SYN costs a
+   * one-second retransmit, which would be measured as the checker's.
+   */
+  private static final int BACKLOG = 4096;
+
   private final ServerSocket listener;
   private final Behavior behavior;
   private final AtomicInteger connections = new AtomicInteger();
@@ -68,7 +74,7 @@ public final class HttpTestServer implements AutoCloseable {
   /** A plain HTTP server. */
   public static HttpTestServer http(Behavior behavior) throws IOException {
     ServerSocket listener = new ServerSocket();
-    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BACKLOG);
     return new HttpTestServer(listener, behavior);
   }
 
@@ -84,7 +90,7 @@ public final class HttpTestServer implements AutoCloseable {
     if (protocols != null) {
       listener.setEnabledProtocols(protocols);
     }
-    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BACKLOG);
     return new HttpTestServer(listener, behavior);
   }
 
@@ -152,18 +158,22 @@ public final class HttpTestServer implements AutoCloseable {
   public static Behavior respond(int status, String body) {
     return c -> {
       c.readRequest();
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      c.write(
-          "HTTP/1.1 "
-              + status
-              + " "
-              + reasonPhrase(status)
-              + "\r\nContent-Type: text/plain\r\nContent-Length: "
-              + bytes.length
-              + "\r\nConnection: close\r\n\r\n");
-      c.out().write(bytes);
-      c.out().flush();
+      answer(c, status, body);
     };
+  }
+
+  private static void answer(Connection c, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    c.write(
+        "HTTP/1.1 "
+            + status
+            + " "
+            + reasonPhrase(status)
+            + "\r\nContent-Type: text/plain\r\nContent-Length: "
+            + bytes.length
+            + "\r\nConnection: close\r\n\r\n");
+    c.out().write(bytes);
+    c.out().flush();
   }
 
   /** Answers exactly the given bytes after reading the request. */
@@ -228,12 +238,15 @@ public final class HttpTestServer implements AutoCloseable {
     };
   }
 
-  /** Waits {@code delayMillis} after the request, then answers {@code status}. */
+  /**
+   * Reads the request, waits {@code delayMillis}, then answers {@code status}: a target whose own
+   * latency is known, after the connect and the TLS handshake.
+   */
   public static Behavior delayed(long delayMillis, int status, String body) {
-    Behavior answer = respond(status, body);
     return c -> {
+      c.readRequest();
       Thread.sleep(delayMillis);
-      answer.serve(c);
+      answer(c, status, body);
     };
   }
 
