@@ -6,9 +6,8 @@ import health.privatelink.check.Report;
 import health.privatelink.check.TargetResult;
 import health.privatelink.check.Timings;
 import health.privatelink.config.Target;
+import health.privatelink.testing.TestReports;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /** Reports and results built from the records, for tests that need no network check. */
 final class Reports {
@@ -26,13 +24,7 @@ final class Reports {
   private Reports() {}
 
   static Target target(String name) {
-    return new Target(
-        name,
-        URI.create("https://" + name + ".private.example/health"),
-        Set.of(200),
-        Duration.ofSeconds(5),
-        Optional.empty(),
-        List.of());
+    return TestReports.target(name);
   }
 
   static Duration ms(double millis) {
@@ -112,10 +104,6 @@ final class Reports {
   }
 
   private static InetAddress address(String literal) {
-    try {
-      return InetAddress.getByName(literal);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(e);
-    }
+    return TestReports.address(literal);
   }
 }
