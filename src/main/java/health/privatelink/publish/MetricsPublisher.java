@@ -85,27 +85,31 @@ public final class MetricsPublisher implements AutoCloseable {
   }
 
   /**
-   * In {@code api} mode, starts building the CloudWatch client on a background thread, so that the
-   * first run's publish finds it ready: building it loads about a thousand SDK classes, which then
-   * happens while the checks wait on the network instead of after them. A failure here is left for
-   * the first publish to meet and report.
+   * In {@code api} mode, starts building the CloudWatch client on a background thread and primes it
+   * with a call stopped before sending ({@link CloudWatchApi#prime}), so that the first run's
+   * publish finds it ready: together they load about a thousand SDK classes, which then happens
+   * while the checks wait on the network instead of after them. A failure here is left for the
+   * first publish to meet and report.
+   *
+   * @return the background thread, for tests to wait on; empty when there is nothing to prepare
    */
-  public void prepare() {
+  public Optional<Thread> prepare() {
     if (mode != MetricsMode.API) {
-      return;
+      return Optional.empty();
     }
     // A platform thread: it holds this object's lock while loading classes from the jar, which
     // would pin a virtual thread's carrier for that whole time.
-    Thread.ofPlatform()
-        .daemon()
-        .name("cloudwatch-client")
-        .start(() -> {
-          try {
-            client();
-          } catch (RuntimeException e) {
-            // publishByApi() builds it again and reports why it cannot.
-          }
-        });
+    return Optional.of(
+        Thread.ofPlatform()
+            .daemon()
+            .name("cloudwatch-client")
+            .start(() -> {
+              try {
+                CloudWatchApi.prime(client(), namespace);
+              } catch (RuntimeException e) {
+                // publishByApi() builds it again and reports why it cannot.
+              }
+            }));
   }
 
   /** Publishes the report's data points; a failure is recorded in the outcome, never thrown. */

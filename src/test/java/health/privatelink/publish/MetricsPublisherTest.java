@@ -69,6 +69,53 @@ class MetricsPublisherTest {
     server.close();
   }
 
+  @Test
+  void primingTakesACallThroughTheClientAndSendsNothing() {
+    assertTrue(CloudWatchApi.prime(client, NAMESPACE));
+    assertEquals(List.of(), server.requests(), "a priming call reached the endpoint");
+
+    // The primed client still sends real calls.
+    apiPublisher().publish(Reports.healthyTargets(1), Deadline.after(Duration.ofSeconds(5)));
+    assertEquals(1, server.putMetricDataCalls().size());
+  }
+
+  @Test
+  void primingThatFailsEarlierSaysSoAndSendsNothing() {
+    try (CloudWatchClient noCredentials =
+        CloudWatchApi.clientBuilder()
+            .endpointOverride(server.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(() -> {
+              throw SdkClientException.create("no credentials here");
+            })
+            .build()) {
+      assertFalse(CloudWatchApi.prime(noCredentials, NAMESPACE));
+    }
+    assertEquals(List.of(), server.requests());
+  }
+
+  @Test
+  void prepareBuildsAndPrimesTheClientInTheBackgroundOnlyInApiMode() throws Exception {
+    AtomicInteger built = new AtomicInteger();
+    MetricsPublisher publisher =
+        publisher(
+            MetricsMode.API,
+            () -> {
+              built.incrementAndGet();
+              return client;
+            });
+
+    publisher.prepare().orElseThrow().join(10_000);
+
+    assertEquals(1, built.get());
+    assertEquals(List.of(), server.requests(), "preparing sent a call");
+    publisher.publish(Reports.healthyTargets(1), Deadline.after(Duration.ofSeconds(5)));
+    assertEquals(1, built.get(), "the first publish built a second client");
+    assertEquals(1, server.putMetricDataCalls().size());
+    assertEquals(Optional.empty(), publisher(MetricsMode.EMF, neverBuilt()).prepare());
+    assertEquals(Optional.empty(), publisher(MetricsMode.OFF, neverBuilt()).prepare());
+  }
+
   private MetricsPublisher publisher(MetricsMode mode, Supplier<CloudWatchClient> clients) {
     return new MetricsPublisher(mode, NAMESPACE, clients, stdout, new Log(stdout));
   }
