@@ -45,6 +45,13 @@ class TemplateTest {
    */
   private static final Pattern EC2_ACTION = Pattern.compile("\"(Describe[A-Za-z]+)\"");
 
+  private static final Path STATE_STORE =
+      Path.of("src/main/java/health/privatelink/alert/DynamoStateStore.java");
+
+  /** A DynamoDbClient call in the store's source: {@code .putItem(}, {@code .batchGetItem(}. */
+  private static final Pattern DYNAMODB_CALL =
+      Pattern.compile("\\.(batchGetItem|getItem|putItem|updateItem|deleteItem|query|scan)\\(");
+
   /** A quoted all-caps name such as {@code "ALERT_TOPIC_ARN"}: how ConfigParser names variables. */
   private static final Pattern QUOTED_VARIABLE =
       Pattern.compile("\"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\"");
@@ -205,6 +212,26 @@ class TemplateTest {
     // Lambda itself needs these two to attach the function to the VPC.
     unused.removeAll(Set.of("ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"));
     assertEquals(Set.of(), unused, "allowed by the role but never called");
+  }
+
+  @Test
+  void roleAllowsExactlyTheDynamoDbCallsOfTheAlertStateStore() throws IOException {
+    Set<String> called = new TreeSet<>();
+    Matcher m = DYNAMODB_CALL.matcher(Files.readString(STATE_STORE));
+    while (m.find()) {
+      called.add(
+          "dynamodb:" + Character.toUpperCase(m.group(1).charAt(0)) + m.group(1).substring(1));
+    }
+    assertTrue(called.contains("dynamodb:PutItem"), "found the calls: " + called);
+    Set<String> allowed = new TreeSet<>();
+    for (Map<String, Object> statement : identityStatements()) {
+      for (String action : strings(statement.get("Action"))) {
+        if (action.startsWith("dynamodb:")) {
+          allowed.add(action);
+        }
+      }
+    }
+    assertEquals(called, allowed, "the role's DynamoDB actions against the store's calls");
   }
 
   @Test

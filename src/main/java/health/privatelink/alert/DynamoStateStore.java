@@ -8,6 +8,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,8 +17,9 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
@@ -33,6 +36,9 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 public final class DynamoStateStore implements StateStore {
   /** How long an item outlives its last write. Targets still configured rewrite theirs. */
   public static final Duration TIME_TO_LIVE = Duration.ofDays(7);
+
+  /** DynamoDB's limit on the keys in one BatchGetItem. */
+  static final int MAX_KEYS_PER_BATCH = 100;
 
   static final String KEY = "target";
   static final String VERSION = "version";
@@ -59,25 +65,80 @@ public final class DynamoStateStore implements StateStore {
   @Override
   public Map<String, AlertState> load(Collection<String> targets, Instant now, Deadline deadline) {
     Map<String, AlertState> loaded = new LinkedHashMap<>();
-    for (String target : targets) {
-      GetItemResponse response;
+    List<String> all = List.copyOf(new LinkedHashSet<>(targets));
+    for (int from = 0; from < all.size(); from += MAX_KEYS_PER_BATCH) {
+      List<String> batch = all.subList(from, Math.min(all.size(), from + MAX_KEYS_PER_BATCH));
+      Map<String, Map<String, AttributeValue>> items = batchGet(batch, deadline);
+      for (String target : batch) {
+        Map<String, AttributeValue> item = items.get(target);
+        loaded.put(target, item == null ? AlertState.INITIAL : fromItem(item, now));
+      }
+    }
+    return loaded;
+  }
+
+  /**
+   * Reads up to {@value #MAX_KEYS_PER_BATCH} items in one BatchGetItem, asking again for the keys
+   * DynamoDB left unprocessed (throttling, size) with a short backoff until the deadline.
+   *
+   * @return the items found, by target name; a target without an item is absent
+   */
+  private Map<String, Map<String, AttributeValue>> batchGet(List<String> batch, Deadline deadline) {
+    Map<String, Map<String, AttributeValue>> found = new HashMap<>();
+    List<Map<String, AttributeValue>> keys =
+        batch.stream().map(t -> Map.of(KEY, AttributeValue.fromS(t))).toList();
+    for (int round = 0; !keys.isEmpty(); round++) {
+      BatchGetItemResponse response;
       try {
         // Bounded before the client is asked for: building it on a cold start takes time too.
         var within = AwsClients.within(deadline);
+        List<Map<String, AttributeValue>> asked = keys;
         response =
             client
                 .get()
-                .getItem(b ->
-                    b.tableName(table)
-                        .key(Map.of(KEY, AttributeValue.fromS(target)))
-                        .consistentRead(true)
+                .batchGetItem(b ->
+                    b.requestItems(
+                            Map.of(
+                                table,
+                                KeysAndAttributes.builder()
+                                    .keys(asked)
+                                    .consistentRead(true)
+                                    .build()))
                         .overrideConfiguration(within));
       } catch (SdkException | AwsClients.DeadlinePassedException e) {
-        throw failed("GetItem", target, e);
+        throw failed("BatchGetItem", describeKeys(keys), e);
       }
-      loaded.put(target, response.hasItem() ? fromItem(response.item(), now) : AlertState.INITIAL);
+      for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+        string(item, KEY).ifPresent(target -> found.put(target, item));
+      }
+      KeysAndAttributes unprocessed = response.unprocessedKeys().get(table);
+      keys = unprocessed == null || !unprocessed.hasKeys() ? List.of() : unprocessed.keys();
+      if (!keys.isEmpty()) {
+        backOff(round, deadline);
+      }
     }
-    return loaded;
+    return found;
+  }
+
+  /** Waits before asking again for unprocessed keys: 50 ms, doubling, within the deadline. */
+  private static void backOff(int round, Deadline deadline) {
+    long wait = Math.min(50L << Math.min(round, 4), deadline.remaining().toMillis() / 2);
+    if (wait <= 0) {
+      return; // the next call meets the deadline and fails naming the keys
+    }
+    try {
+      Thread.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StateStoreException("interrupted while reading alert state", e);
+    }
+  }
+
+  private static String describeKeys(List<Map<String, AttributeValue>> keys) {
+    List<String> names = keys.stream().map(k -> k.get(KEY).s()).toList();
+    return names.size() <= 3
+        ? String.join(", ", names)
+        : String.join(", ", names.subList(0, 3)) + " and " + (names.size() - 3) + " more";
   }
 
   @Override

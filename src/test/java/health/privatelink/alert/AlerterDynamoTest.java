@@ -177,7 +177,7 @@ class AlerterDynamoTest {
       for (AlertOutcome outcome : outcomes) {
         assertEquals(1, outcome.errors().size(), outcome.errors().toString());
         assertTrue(
-            outcome.errors().get(0).startsWith("DynamoDB GetItem of " + target),
+            outcome.errors().get(0).startsWith("DynamoDB BatchGetItem of " + target),
             outcome.errors().get(0));
       }
     }
@@ -201,7 +201,8 @@ class AlerterDynamoTest {
       assertTrue(silent.connections() > 0, "the client reached the hung endpoint");
       assertEquals(AlertOutcome.Delivery.PUBLISHED, outcome.delivery(), "decided from memory");
       assertEquals(1, outcome.errors().size(), outcome.errors().toString());
-      assertTrue(outcome.errors().get(0).contains("DynamoDB GetItem"), outcome.errors().get(0));
+      assertTrue(
+          outcome.errors().get(0).contains("DynamoDB BatchGetItem"), outcome.errors().get(0));
     }
   }
 

@@ -10,6 +10,7 @@ import health.privatelink.Reason;
 import health.privatelink.testing.MotoStateTable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,6 +75,25 @@ class DynamoStateStoreTest {
   }
 
   @Test
+  void readsMoreTargetsThanOneBatchHoldsInTheirOrder() {
+    // 250 targets: three BatchGetItem calls of at most 100 keys; every third one has an item.
+    List<String> targets = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      targets.add(target + "-" + i);
+    }
+    for (int i = 0; i < targets.size(); i += 3) {
+      assertTrue(store.replace(targets.get(i), 0, open(1), soon()));
+    }
+
+    Map<String, AlertState> loaded = store.load(targets, T0.plusSeconds(180), soon());
+
+    assertEquals(targets, List.copyOf(loaded.keySet()));
+    for (int i = 0; i < targets.size(); i++) {
+      assertEquals(i % 3 == 0 ? open(1) : AlertState.INITIAL, loaded.get(targets.get(i)), "#" + i);
+    }
+  }
+
+  @Test
   void writesOnlyOverTheVersionThatWasRead() {
     assertTrue(store.replace(target, 0, open(1), soon()));
     assertFalse(store.replace(target, 0, open(1), soon()), "created twice");
@@ -100,7 +120,7 @@ class DynamoStateStoreTest {
     StateStoreException e =
         assertThrows(StateStoreException.class, () -> missing.load(List.of(target), T0, soon()));
     assertTrue(
-        e.getMessage().contains("GetItem of " + target + " in table no-such-table"),
+        e.getMessage().contains("BatchGetItem of " + target + " in table no-such-table"),
         e.getMessage());
   }
 
