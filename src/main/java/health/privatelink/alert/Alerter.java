@@ -101,6 +101,30 @@ public final class Alerter {
         stdout);
   }
 
+  /**
+   * Starts, on a background thread, what the first run's state read would otherwise wait for (the
+   * DynamoDB client, built and primed). For the function's init.
+   *
+   * @return the thread, for tests to wait on; empty when the store needs nothing
+   */
+  public Optional<Thread> prepare() {
+    // A platform thread: building the client loads classes under a lock, which would pin a
+    // virtual thread's carrier for that whole time.
+    return store
+        .preparation()
+        .map(work ->
+            Thread.ofPlatform()
+                .daemon()
+                .name("alert-state-client")
+                .start(() -> {
+                  try {
+                    work.run();
+                  } catch (RuntimeException e) {
+                    // The first read builds it again and reports why it cannot.
+                  }
+                }));
+  }
+
   /** Decides, sends and records this run's alert; never throws for a store or SNS failure. */
   public AlertOutcome process(Report report, Deadline deadline) {
     Instant now = report.startedAt();

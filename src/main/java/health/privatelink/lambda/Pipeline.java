@@ -109,10 +109,12 @@ public final class Pipeline {
 
   /**
    * Starts, in the background, the set-up the first run would otherwise wait for (the CloudWatch
-   * client). For the function's init; the command line runs once and gains nothing from it.
+   * and DynamoDB clients, built and primed). For the function's init; the command line runs once
+   * and gains little from it.
    */
   public void prepare() {
     metrics.prepare();
+    alerter.prepare();
   }
 
   /** What one run produced. Metrics and alerts are empty when the run did not publish. */

@@ -1,6 +1,7 @@
 package health.privatelink.publish;
 
 import health.privatelink.Deadline;
+import health.privatelink.aws.Priming;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -61,10 +62,6 @@ final class CloudWatchApi {
   private static final ExecutionAttribute<AtomicReference<String>> LAST_ATTEMPT =
       new ExecutionAttribute<>("health.privatelink.publish.LastAttempt");
 
-  /** Marks a priming call: {@link StopBeforeSending} ends it before anything is sent. */
-  private static final ExecutionAttribute<Boolean> PRIMING =
-      new ExecutionAttribute<>("health.privatelink.publish.Priming");
-
   private CloudWatchApi() {}
 
   /**
@@ -84,18 +81,13 @@ final class CloudWatchApi {
                         .maxAttempts(MAX_ATTEMPTS)
                         .build())
                 .addExecutionInterceptor(new AttemptRecorder())
-                .addExecutionInterceptor(new StopBeforeSending()));
+                .addExecutionInterceptor(Priming.interceptor()));
   }
 
   /**
-   * Takes one PutMetricData through the client's whole request path (marshalling, endpoint and
-   * auth-scheme resolution, credentials, signing) and stops it just before it would be sent, so
-   * that the first real call finds that code loaded. Nothing leaves the process and nothing is
-   * retried. Meant for a background thread while the checks wait on the network: on a cold start
-   * this path costs more than building the client.
+   * Primes the client ({@link Priming}) with one PutMetricData stopped before sending.
    *
-   * @return true when the call stopped where it should; false when it failed earlier (no region, no
-   *     credentials), which the first real call will then meet and report
+   * @return true when the call got as far as sending
    */
   static boolean prime(CloudWatchClient client, String namespace) {
     DataPoint sample =
@@ -105,22 +97,13 @@ final class CloudWatchApi {
             DataPoint.Unit.COUNT,
             1,
             java.time.Instant.EPOCH);
-    try {
-      client.putMetricData(
-          PutMetricDataRequest.builder()
-              .namespace(namespace)
-              .metricData(datum(sample))
-              .overrideConfiguration(o -> o.putExecutionAttribute(PRIMING, Boolean.TRUE))
-              .build());
-    } catch (RuntimeException e) {
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof PrimingStopped) {
-          return true;
-        }
-      }
-      return false;
-    }
-    throw new IllegalStateException("a priming call was sent");
+    return Priming.run(() ->
+        client.putMetricData(
+            PutMetricDataRequest.builder()
+                .namespace(namespace)
+                .metricData(datum(sample))
+                .overrideConfiguration(Priming::mark)
+                .build()));
   }
 
   /**
@@ -220,24 +203,6 @@ final class CloudWatchApi {
 
   private static Duration max(Duration a, Duration b) {
     return a.compareTo(b) >= 0 ? a : b;
-  }
-
-  /** Ends a priming call after signing, before transmission: see {@link #prime}. */
-  private static final class StopBeforeSending implements ExecutionInterceptor {
-    @Override
-    public void beforeTransmission(
-        Context.BeforeTransmission context, ExecutionAttributes attributes) {
-      if (Boolean.TRUE.equals(attributes.getAttribute(PRIMING))) {
-        throw new PrimingStopped();
-      }
-    }
-  }
-
-  /** Thrown by {@link StopBeforeSending}; not an SDK or I/O exception, so it is never retried. */
-  private static final class PrimingStopped extends RuntimeException {
-    PrimingStopped() {
-      super("priming call stopped before sending", null, false, false);
-    }
   }
 
   /** Records how each attempt of a call ended, for {@link #describe}. */

@@ -17,6 +17,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -275,9 +277,7 @@ public final class Benchmark {
     cloudWatch = open(CloudWatchTestServer.start());
     sns = open(SnsEndpoint.start());
     trustStore = work.resolve("truststore.p12");
-    try (OutputStream out = Files.newOutputStream(trustStore)) {
-      pki.trustStore().store(out, "changeit".toCharArray());
-    }
+    writeTrustStore(trustStore, pki.caCertificate());
     noopJar = work.resolve("noop.jar");
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(noopJar));
         InputStream in =
@@ -285,6 +285,29 @@ public final class Benchmark {
       out.putNextEntry(new JarEntry(NOOP_HANDLER_CLASS + ".class"));
       in.transferTo(out);
       out.closeEntry();
+    }
+  }
+
+  /**
+   * The function's trust store: the JDK's own {@code cacerts} with the benchmark's CA added, stored
+   * the way the JDK stores {@code cacerts} (PKCS12 without password or integrity MAC). Loading it
+   * then costs what loading the default trust store costs in Lambda: every root parsed, no key
+   * derivation for a MAC.
+   */
+  private static void writeTrustStore(Path path, X509Certificate ca)
+      throws IOException, java.security.GeneralSecurityException {
+    Path cacerts = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
+    KeyStore jdk = KeyStore.getInstance(cacerts.toFile(), (char[]) null);
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    for (String alias : java.util.Collections.list(jdk.aliases())) {
+      store.setCertificateEntry(alias, jdk.getCertificate(alias));
+    }
+    store.setCertificateEntry("privatelink-health-benchmark-ca", ca);
+    System.setProperty("keystore.pkcs12.certProtectionAlgorithm", "NONE");
+    System.setProperty("keystore.pkcs12.macAlgorithm", "NONE");
+    try (OutputStream out = Files.newOutputStream(path)) {
+      store.store(out, new char[0]);
     }
   }
 
@@ -385,7 +408,6 @@ public final class Benchmark {
     command.addAll(lambdaFlags());
     command.addAll(launch.extraFlags());
     command.add("-Djavax.net.ssl.trustStore=" + trustStore.toAbsolutePath());
-    command.add("-Djavax.net.ssl.trustStorePassword=changeit");
     command.add("-Djavax.net.ssl.trustStoreType=PKCS12");
     command.add("-cp");
     command.add(String.join(File.pathSeparator, launch.classpath()));
