@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -37,6 +38,11 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 public final class DynamoStateStore implements StateStore {
   /** How long an item outlives its last write. Targets still configured rewrite theirs. */
   public static final Duration TIME_TO_LIVE = Duration.ofDays(7);
+
+  /**
+   * Below this much time left, unprocessed keys are not asked for again: the call could not end.
+   */
+  static final Duration MIN_CALL_TIME = Duration.ofMillis(50);
 
   /** DynamoDB's limit on the keys in one BatchGetItem. */
   static final int MAX_KEYS_PER_BATCH = 100;
@@ -80,7 +86,8 @@ public final class DynamoStateStore implements StateStore {
 
   /**
    * Reads up to {@value #MAX_KEYS_PER_BATCH} items in one BatchGetItem, asking again for the keys
-   * DynamoDB left unprocessed (throttling, size) with a short backoff until the deadline.
+   * DynamoDB left unprocessed (throttling, size) after a jittered, doubling backoff, for as long as
+   * the deadline leaves room for another call.
    *
    * @return the items found, by target name; a target without an item is absent
    */
@@ -88,7 +95,7 @@ public final class DynamoStateStore implements StateStore {
     Map<String, Map<String, AttributeValue>> found = new HashMap<>();
     List<Map<String, AttributeValue>> keys =
         batch.stream().map(t -> Map.of(KEY, AttributeValue.fromS(t))).toList();
-    for (int round = 0; !keys.isEmpty(); round++) {
+    for (int calls = 1; ; calls++) {
       BatchGetItemResponse response;
       try {
         // Bounded before the client is asked for: building it on a cold start takes time too.
@@ -114,19 +121,38 @@ public final class DynamoStateStore implements StateStore {
       }
       KeysAndAttributes unprocessed = response.unprocessedKeys().get(table);
       keys = unprocessed == null || !unprocessed.hasKeys() ? List.of() : unprocessed.keys();
-      if (!keys.isEmpty()) {
-        backOff(round, deadline);
+      if (keys.isEmpty()) {
+        return found;
       }
+      Duration wait = backOff(calls);
+      if (deadline.remaining().compareTo(wait.plus(MIN_CALL_TIME)) < 0) {
+        throw new StateStoreException(
+            "DynamoDB BatchGetItem of "
+                + describeKeys(keys)
+                + " in table "
+                + table
+                + " failed: "
+                + keys.size()
+                + " keys still unprocessed after "
+                + calls
+                + " calls (throttled), and no time left to ask again",
+            null);
+      }
+      sleep(wait);
     }
-    return found;
   }
 
-  /** Waits before asking again for unprocessed keys: 50 ms, doubling, within the deadline. */
-  private static void backOff(int round, Deadline deadline) {
-    long wait = Math.min(50L << Math.min(round, 4), deadline.remaining().toMillis() / 2);
-    if (wait <= 0) {
-      return; // the next call meets the deadline and fails naming the keys
-    }
+  /**
+   * The wait before asking again for unprocessed keys: a random time between half and all of a
+   * ceiling that starts at 50 ms and doubles up to 800 ms, so that overlapping runs do not ask
+   * again in step.
+   */
+  static Duration backOff(int calls) {
+    long ceiling = 50L << Math.min(calls - 1, 4);
+    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
+  }
+
+  private static void sleep(Duration wait) {
     try {
       Thread.sleep(wait);
     } catch (InterruptedException e) {

@@ -160,6 +160,7 @@ class DynamoStateStoreBatchTest {
 
     assertTrue(e.getMessage().startsWith("DynamoDB BatchGetItem of "), e.getMessage());
     assertTrue(e.getMessage().contains(" in table " + TABLE + " failed: "), e.getMessage());
+    assertTrue(e.getMessage().contains(" keys still unprocessed after "), e.getMessage());
     // The slack only absorbs a slow machine; the lower bound shows the store kept asking.
     assertTrue(took.compareTo(budget.plusMillis(300)) < 0, "load took " + took.toMillis() + " ms");
     assertTrue(took.compareTo(budget.dividedBy(2)) > 0, "gave up after " + took.toMillis() + " ms");
@@ -171,5 +172,51 @@ class DynamoStateStoreBatchTest {
     for (int i = 1; i < 3; i++) {
       assertEquals(targets.subList(i, targets.size()), askedFor(calls.get(i)), "call #" + i);
     }
+  }
+
+  @Test
+  void backOffGrowsWithJitterUpToItsCeiling() {
+    for (int calls = 1; calls <= 8; calls++) {
+      long ceiling = 50L << Math.min(calls - 1, 4);
+      java.util.Set<Long> seen = new java.util.HashSet<>();
+      for (int i = 0; i < 200; i++) {
+        long wait = DynamoStateStore.backOff(calls).toMillis();
+        assertTrue(wait >= ceiling / 2 && wait <= ceiling, calls + " calls: " + wait + " ms");
+        seen.add(wait);
+      }
+      assertTrue(seen.size() > 5, "no jitter after " + calls + " calls: " + seen);
+    }
+  }
+
+  @Test
+  void primingTakesABatchReadToTheWireAndSendsNothing() {
+    assertTrue(store.prime());
+    assertEquals(Optional.of(Thread.State.TERMINATED), primedInBackground());
+    assertEquals(List.of(), server.requests(), "a priming call reached the endpoint");
+
+    assertEquals(Map.of("a", AlertState.INITIAL), store.load(List.of("a"), T0, soon()));
+    assertEquals(1, server.requests("BatchGetItem").size());
+  }
+
+  private Optional<Thread.State> primedInBackground() {
+    Alerter alerter =
+        new Alerter(
+            new AlertRules(1, Duration.ofMinutes(60)),
+            store,
+            Optional.empty(),
+            () -> {
+              throw new AssertionError("no SNS client without a topic");
+            },
+            System.out);
+    return alerter
+        .prepare()
+        .map(thread -> {
+          try {
+            thread.join(10_000);
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+          return thread.getState();
+        });
   }
 }
