@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.testing.CloudWatchTestServer;
 import health.privatelink.testing.DnsTestServer;
+import health.privatelink.testing.DynamoDbTestServer;
 import health.privatelink.testing.HttpTestServer;
 import health.privatelink.testing.RuntimeApiServer;
 import health.privatelink.testing.SnsEndpoint;
@@ -82,6 +83,7 @@ public final class Benchmark {
   private HttpTestServer slowTargets;
   private CloudWatchTestServer cloudWatch;
   private SnsEndpoint sns;
+  private DynamoDbTestServer dynamoDb;
   private Path trustStore;
   private Path noopJar;
 
@@ -276,6 +278,7 @@ public final class Benchmark {
                 HttpTestServer.delayed(settings.scaleLatencyMillis(), 200, "{\"status\":\"ok\"}")));
     cloudWatch = open(CloudWatchTestServer.start());
     sns = open(SnsEndpoint.start());
+    dynamoDb = open(DynamoDbTestServer.start().createTable(STATE_TABLE, "target"));
     trustStore = work.resolve("truststore.p12");
     writeTrustStore(trustStore, pki.caCertificate());
     noopJar = work.resolve("noop.jar");
@@ -310,6 +313,9 @@ public final class Benchmark {
       store.store(out, new char[0]);
     }
   }
+
+  /** The alert state table, as the default stack has one. */
+  private static final String STATE_TABLE = "privatelink-health-state";
 
   private static final String NOOP_HANDLER_CLASS = "health/privatelink/bench/NoopHandler";
 
@@ -369,6 +375,8 @@ public final class Benchmark {
     env.put("ALERT_TOPIC_ARN", TestAws.TOPIC_ARN);
     env.put("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.endpoint().toString());
     env.put("AWS_ENDPOINT_URL_SNS", sns.uri().toString());
+    env.put("STATE_TABLE", STATE_TABLE);
+    env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
     javaToolOptions.ifPresent(o -> env.put("JAVA_TOOL_OPTIONS", o));
     // BENCH_FUNCTION_ENV="KEY=value KEY2=value2" tries a setting without editing anything.
     for (String pair : System.getenv().getOrDefault("BENCH_FUNCTION_ENV", "").split("\\s+")) {
@@ -488,7 +496,8 @@ public final class Benchmark {
       double cpuMsPerRun,
       double logBytesPerRun,
       int metricsPerRun,
-      int putCallsPerRun) {}
+      int putCallsPerRun,
+      int stateReadsPerRun) {}
 
   /** What the many-targets runs measured. */
   private record Scale(double coldMs, List<Double> durations, Memory memory, double cpuMsPerRun) {}
@@ -510,6 +519,7 @@ public final class Benchmark {
         List<Double> checks = new ArrayList<>();
         Map<String, List<Double>> phases = new LinkedHashMap<>();
         int putsBefore = cloudWatch.putMetricDataCalls().size();
+        int readsBefore = dynamoDb.requests("BatchGetItem").size();
         long logBefore = Files.size(log);
         double cpuBefore = cpuMillis(process);
         for (int i = 0; i < settings.warmRuns(); i++) {
@@ -542,7 +552,11 @@ public final class Benchmark {
             cpuPerRun,
             (double) logBytes / settings.warmRuns(),
             metrics.size(),
-            (int) Math.round((double) (puts.size() - putsBefore) / settings.warmRuns()));
+            (int) Math.round((double) (puts.size() - putsBefore) / settings.warmRuns()),
+            (int)
+                Math.round(
+                    (double) (dynamoDb.requests("BatchGetItem").size() - readsBefore)
+                        / settings.warmRuns()));
       } finally {
         process.destroyForcibly().waitFor();
       }
@@ -710,6 +724,12 @@ public final class Benchmark {
         "");
     row(
         out,
+        "Warm run, AWS calls per run (CloudWatch PutMetricData / DynamoDB BatchGetItem)",
+        warm.putCallsPerRun() + " / " + warm.stateReadsPerRun(),
+        "",
+        "");
+    row(
+        out,
         "Warm run, checks alone (report's durationMs, median)",
         fmt(median(warm.checks())) + " ms",
         "",
@@ -796,8 +816,8 @@ public final class Benchmark {
         .append(" at the end\n");
     out.append(
         "- targets on 127.0.0.1 at the HTTPS server's own port, names resolved by a loopback"
-            + " DNS server; metrics by PutMetricData to a loopback CloudWatch; alert state in the"
-            + " process, alerts to a loopback SNS\n");
+            + " DNS server; metrics by PutMetricData to a loopback CloudWatch; alert state in a"
+            + " loopback DynamoDB table (BatchGetItem every run), alerts to a loopback SNS\n");
     out.append("- command: `").append(settings.command()).append("`\n");
     System.out.print(out);
     Files.writeString(work.resolve("results.md"), out);
