@@ -3,6 +3,7 @@ package health.privatelink.alert;
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
 import health.privatelink.Log;
+import health.privatelink.aws.Priming;
 import health.privatelink.check.Report;
 import health.privatelink.check.TargetResult;
 import health.privatelink.config.Config;
@@ -108,21 +109,7 @@ public final class Alerter {
    * @return the thread, for tests to wait on; empty when the store needs nothing
    */
   public Optional<Thread> prepare() {
-    // A platform thread: building the client loads classes under a lock, which would pin a
-    // virtual thread's carrier for that whole time.
-    return store
-        .preparation()
-        .map(work ->
-            Thread.ofPlatform()
-                .daemon()
-                .name("alert-state-client")
-                .start(() -> {
-                  try {
-                    work.run();
-                  } catch (RuntimeException e) {
-                    // The first read builds it again and reports why it cannot.
-                  }
-                }));
+    return store.preparation().map(work -> Priming.inBackground("alert-state-client", work));
   }
 
   /** Decides, sends and records this run's alert; never throws for a store or SNS failure. */

@@ -56,6 +56,27 @@ public final class Priming {
     throw new IllegalStateException("a priming call was sent");
   }
 
+  /**
+   * Runs {@code work} (building and priming a client) on a background thread, for the function's
+   * init. A failure is dropped: the first real call builds the client again and reports why it
+   * cannot. A platform thread, because building a client loads classes under locks, which would pin
+   * a virtual thread's carrier for that whole time.
+   *
+   * @return the thread, for tests to wait on
+   */
+  public static Thread inBackground(String name, Runnable work) {
+    return Thread.ofPlatform()
+        .daemon()
+        .name(name)
+        .start(() -> {
+          try {
+            work.run();
+          } catch (RuntimeException e) {
+            // Left for the first real call to meet and report.
+          }
+        });
+  }
+
   /** Ends a priming call after signing, before transmission. */
   private static final class StopBeforeSending implements ExecutionInterceptor {
     @Override

@@ -2,6 +2,7 @@ package health.privatelink.publish;
 
 import health.privatelink.Deadline;
 import health.privatelink.Log;
+import health.privatelink.aws.Priming;
 import health.privatelink.check.Report;
 import health.privatelink.config.Config;
 import health.privatelink.config.MetricsMode;
@@ -97,19 +98,8 @@ public final class MetricsPublisher implements AutoCloseable {
     if (mode != MetricsMode.API) {
       return Optional.empty();
     }
-    // A platform thread: it holds this object's lock while loading classes from the jar, which
-    // would pin a virtual thread's carrier for that whole time.
     return Optional.of(
-        Thread.ofPlatform()
-            .daemon()
-            .name("cloudwatch-client")
-            .start(() -> {
-              try {
-                CloudWatchApi.prime(client(), namespace);
-              } catch (RuntimeException e) {
-                // publishByApi() builds it again and reports why it cannot.
-              }
-            }));
+        Priming.inBackground("cloudwatch-client", () -> CloudWatchApi.prime(client(), namespace)));
   }
 
   /** Publishes the report's data points; a failure is recorded in the outcome, never thrown. */

@@ -97,13 +97,7 @@ class MetricsPublisherTest {
   @Test
   void prepareBuildsAndPrimesTheClientInTheBackgroundOnlyInApiMode() throws Exception {
     AtomicInteger built = new AtomicInteger();
-    MetricsPublisher publisher =
-        publisher(
-            MetricsMode.API,
-            () -> {
-              built.incrementAndGet();
-              return client;
-            });
+    MetricsPublisher publisher = countingApiPublisher(built);
 
     publisher.prepare().orElseThrow().join(10_000);
 
@@ -118,6 +112,16 @@ class MetricsPublisherTest {
 
   private MetricsPublisher publisher(MetricsMode mode, Supplier<CloudWatchClient> clients) {
     return new MetricsPublisher(mode, NAMESPACE, clients, stdout, new Log(stdout));
+  }
+
+  /** An {@code api} publisher over the test client that counts how often it asks for a client. */
+  private MetricsPublisher countingApiPublisher(AtomicInteger built) {
+    return publisher(
+        MetricsMode.API,
+        () -> {
+          built.incrementAndGet();
+          return client;
+        });
   }
 
   private MetricsPublisher apiPublisher() {
@@ -376,13 +380,7 @@ class MetricsPublisherTest {
   @Test
   void theClientIsBuiltOnceForEveryRunOfTheProcess() {
     AtomicInteger built = new AtomicInteger();
-    MetricsPublisher publisher =
-        publisher(
-            MetricsMode.API,
-            () -> {
-              built.incrementAndGet();
-              return client;
-            });
+    MetricsPublisher publisher = countingApiPublisher(built);
 
     publisher.publish(Reports.mixed(), Deadline.after(Duration.ofSeconds(5)));
     publisher.publish(Reports.mixed(), Deadline.after(Duration.ofSeconds(5)));
