@@ -3,6 +3,7 @@ package health.privatelink.alert;
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
 import health.privatelink.Log;
+import health.privatelink.aws.Lazy;
 import health.privatelink.aws.Priming;
 import health.privatelink.check.Report;
 import health.privatelink.check.TargetResult;

@@ -2,6 +2,7 @@ package health.privatelink.diagnose;
 
 import health.privatelink.Deadline;
 import health.privatelink.Reason;
+import health.privatelink.aws.Lazy;
 import health.privatelink.check.TargetResult;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -28,10 +29,9 @@ public final class Diagnoser {
   /** How long past the deadline a lookup may take to notice it and report its own timeout. */
   private static final Duration GRACE = Duration.ofMillis(200);
 
-  private final Supplier<Ec2> ec2;
+  private final Lazy<Ec2> ec2;
   private final Scope scope;
   private final LocalAddress localAddress;
-  private volatile Ec2 made;
 
   /**
    * @param ec2 makes the EC2 lookups on first use: a run where nothing fails builds nothing
@@ -39,7 +39,7 @@ public final class Diagnoser {
    * @param localAddress the function's own address toward an endpoint
    */
   public Diagnoser(Supplier<Ec2> ec2, Scope scope, LocalAddress localAddress) {
-    this.ec2 = ec2;
+    this.ec2 = new Lazy<>(ec2);
     this.scope = scope;
     this.localAddress = localAddress;
   }
@@ -113,7 +113,7 @@ public final class Diagnoser {
 
   /** Asks EC2 what {@link Rules} needs to know about the endpoint behind one failed target. */
   private Rules.Facts lookUp(TargetResult result, Deadline deadline) throws Ec2Exception {
-    Ec2 client = client();
+    Ec2 client = ec2.get();
     String host = result.target().host();
     int port = result.target().port();
     Reason reason = result.failure().orElseThrow().reason();
@@ -165,20 +165,6 @@ public final class Diagnoser {
         groups,
         functionGroups,
         functionAddresses);
-  }
-
-  private Ec2 client() {
-    Ec2 client = made;
-    if (client == null) {
-      synchronized (this) {
-        client = made;
-        if (client == null) {
-          client = ec2.get();
-          made = client;
-        }
-      }
-    }
-    return client;
   }
 
   private static String describe(Throwable t) {

@@ -1,17 +1,18 @@
-package health.privatelink.alert;
+package health.privatelink.aws;
 
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * A value made on first use and then kept, for SDK clients a run may not need: building one costs
- * cold-start time, and a process that never alerts should not pay it.
+ * A value made on first use and then kept, for clients a run may not need: building one costs
+ * cold-start time, and a process that never alerts or never diagnoses should not pay it. A factory
+ * that throws is asked again on the next use.
  */
-final class Lazy<T> implements Supplier<T> {
+public final class Lazy<T> implements Supplier<T> {
   private final Supplier<? extends T> factory;
   private volatile T value;
 
-  Lazy(Supplier<? extends T> factory) {
+  public Lazy(Supplier<? extends T> factory) {
     this.factory = Objects.requireNonNull(factory, "factory");
   }
 
