@@ -428,17 +428,7 @@ public final class Benchmark {
     Map<String, String> environment = builder.environment();
     environment.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("BENCH_"));
     environment.remove("JAVA_TOOL_OPTIONS");
-    environment.put("AWS_LAMBDA_RUNTIME_API", runtime.hostAndPort());
-    environment.put("_HANDLER", launch.handler());
-    environment.put("AWS_LAMBDA_FUNCTION_NAME", "privatelink-health");
-    environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-    environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memoryMb));
-    environment.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/privatelink-health");
-    environment.put("AWS_LAMBDA_LOG_STREAM_NAME", "2026/11/24/[$LATEST]0123456789abcdef");
-    environment.put("AWS_REGION", "us-east-1");
-    environment.put("AWS_ACCESS_KEY_ID", "testing");
-    environment.put("AWS_SECRET_ACCESS_KEY", "testing");
-    environment.put("AWS_EC2_METADATA_DISABLED", "true");
+    environment.putAll(runtime.functionEnvironment(launch.handler(), memoryMb));
     environment.putAll(launch.env());
     return builder.start();
   }

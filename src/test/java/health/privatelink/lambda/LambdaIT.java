@@ -109,17 +109,8 @@ class LambdaIT {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> environment = builder.environment();
     environment.keySet().removeIf(k -> k.startsWith("AWS_"));
-    environment.put("AWS_LAMBDA_RUNTIME_API", runtime.hostAndPort());
-    environment.put("_HANDLER", "health.privatelink.lambda.Handler::handleRequest");
-    environment.put("AWS_LAMBDA_FUNCTION_NAME", "privatelink-health");
-    environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-    environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
-    environment.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/privatelink-health");
-    environment.put("AWS_LAMBDA_LOG_STREAM_NAME", "2026/11/24/[$LATEST]0123456789abcdef");
-    environment.put("AWS_REGION", "us-east-1");
-    environment.put("AWS_ACCESS_KEY_ID", "testing");
-    environment.put("AWS_SECRET_ACCESS_KEY", "testing");
-    environment.put("AWS_EC2_METADATA_DISABLED", "true");
+    environment.putAll(
+        runtime.functionEnvironment("health.privatelink.lambda.Handler::handleRequest", 512));
     environment.putAll(env);
     function = builder.start();
   }

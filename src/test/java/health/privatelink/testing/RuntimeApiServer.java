@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -44,6 +45,28 @@ public final class RuntimeApiServer implements AutoCloseable {
   /** The value for {@code AWS_LAMBDA_RUNTIME_API}. */
   public String hostAndPort() {
     return "127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /**
+   * The environment Lambda gives a function process, pointed at this server: the Runtime API
+   * address, the handler, the function's name, version, memory size and log names, a region and
+   * test credentials, and no instance metadata lookups. Callers remove the caller's own {@code
+   * AWS_*} variables first and add the function's configuration after.
+   */
+  public Map<String, String> functionEnvironment(String handler, int memoryMb) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("AWS_LAMBDA_RUNTIME_API", hostAndPort());
+    env.put("_HANDLER", handler);
+    env.put("AWS_LAMBDA_FUNCTION_NAME", "privatelink-health");
+    env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+    env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memoryMb));
+    env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/privatelink-health");
+    env.put("AWS_LAMBDA_LOG_STREAM_NAME", "2026/11/24/[$LATEST]0123456789abcdef");
+    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_ACCESS_KEY_ID", "testing");
+    env.put("AWS_SECRET_ACCESS_KEY", "testing");
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    return env;
   }
 
   /** Queues one invocation with the given timeout; returns its request id. */
