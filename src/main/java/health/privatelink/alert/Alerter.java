@@ -17,7 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
@@ -113,8 +117,82 @@ public final class Alerter {
     return store.preparation().map(work -> Priming.inBackground("alert-state-client", work));
   }
 
+  /**
+   * Starts reading the targets' alert state on a background thread, for {@link #process(Report,
+   * Deadline, Optional)} to pick up: the read then overlaps the checks' wait on the network instead
+   * of following them. Conditional writes keep this safe when another run writes in between.
+   *
+   * @param names the targets the run checks, in its order
+   * @param deadline bounds the read; {@code process} gives up on it sooner when its own read time
+   *     is over
+   */
+  public StateRead startRead(List<String> names, Deadline deadline) {
+    List<String> asked = List.copyOf(names);
+    Instant now = Instant.now();
+    CompletableFuture<Map<String, AlertState>> loaded = new CompletableFuture<>();
+    // A platform thread: on a cold start the read may wait on the client being built under a
+    // lock, which would pin a virtual thread's carrier that the checks need.
+    Thread thread =
+        Thread.ofPlatform()
+            .daemon()
+            .name("alert-state-read")
+            .start(() -> {
+              try {
+                loaded.complete(store.load(asked, now, deadline));
+              } catch (RuntimeException e) {
+                loaded.completeExceptionally(e);
+              }
+            });
+    return new StateRead(asked, loaded, thread);
+  }
+
+  /** A read of alert state started by {@link #startRead}. */
+  public static final class StateRead {
+    private final List<String> names;
+    private final CompletableFuture<Map<String, AlertState>> loaded;
+    private final Thread thread;
+
+    private StateRead(
+        List<String> names, CompletableFuture<Map<String, AlertState>> loaded, Thread thread) {
+      this.names = names;
+      this.loaded = loaded;
+      this.thread = thread;
+    }
+
+    /**
+     * The state read, waiting for it until {@code by}; a read not done by then is interrupted.
+     *
+     * @throws StateStoreException when the read failed or did not finish in time
+     */
+    Map<String, AlertState> await(Deadline by) {
+      try {
+        return loaded.get(Math.max(0, by.remaining().toNanos()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        thread.interrupt();
+        throw new StateStoreException("reading alert state did not finish in time", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof StateStoreException failed) {
+          throw failed;
+        }
+        throw new StateStoreException("reading alert state failed: " + e.getCause(), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        thread.interrupt();
+        throw new StateStoreException("interrupted while reading alert state", e);
+      }
+    }
+  }
+
   /** Decides, sends and records this run's alert; never throws for a store or SNS failure. */
   public AlertOutcome process(Report report, Deadline deadline) {
+    return process(report, deadline, Optional.empty());
+  }
+
+  /**
+   * As {@link #process(Report, Deadline)}, with the state read by {@code started} when it was
+   * started for exactly the report's targets; otherwise the state is read here.
+   */
+  public AlertOutcome process(Report report, Deadline deadline, Optional<StateRead> started) {
     Instant now = report.startedAt();
     // Calls end a little early, so the log lines and the return still fit before the deadline.
     Deadline end = deadline.minus(min(deadline.remaining().dividedBy(20), FINISH_MARGIN));
@@ -124,7 +202,8 @@ public final class Alerter {
     Run run = new Run(new ArrayList<>(), true);
 
     List<String> names = report.results().stream().map(r -> r.target().name()).toList();
-    Map<String, AlertState> states = read(names, now, readBy, run);
+    Map<String, AlertState> states =
+        read(names, started.filter(r -> r.names.equals(names)), now, readBy, run);
 
     List<Claim> claims = new ArrayList<>();
     for (TargetResult result : report.results()) {
@@ -154,10 +233,12 @@ public final class Alerter {
     return new AlertOutcome(Optional.of(message.state()), message.targets(), delivery, run.errors);
   }
 
-  private Map<String, AlertState> read(List<String> names, Instant now, Deadline by, Run run) {
+  private Map<String, AlertState> read(
+      List<String> names, Optional<StateRead> started, Instant now, Deadline by, Run run) {
     Map<String, AlertState> states = new LinkedHashMap<>();
     try {
-      Map<String, AlertState> stored = store.load(names, now, by);
+      Map<String, AlertState> stored =
+          started.isPresent() ? started.get().await(by) : store.load(names, now, by);
       for (String name : names) {
         AlertState state = stored.getOrDefault(name, AlertState.INITIAL);
         Known mine = known.get(name);

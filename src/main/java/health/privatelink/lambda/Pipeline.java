@@ -129,6 +129,11 @@ public final class Pipeline {
     Duration reserve =
         publish ? min(PUBLISH_RESERVE, deadline.remaining().dividedBy(3)) : Duration.ZERO;
     Deadline beforePublishing = deadline.minus(reserve);
+    // Alert state does not depend on this run's results: read it while the checks wait.
+    Optional<Alerter.StateRead> stateRead =
+        publish
+            ? Optional.of(alerter.startRead(targets.stream().map(Target::name).toList(), deadline))
+            : Optional.empty();
     Report checked = checker.run(targets, beforePublishing);
     Report report =
         new Report(
@@ -145,7 +150,7 @@ public final class Pipeline {
     CompletableFuture<MetricsOutcome> sentMetrics =
         CompletableFuture.supplyAsync(
             () -> metrics.publish(report, publishing), task -> Thread.ofVirtual().start(task));
-    AlertOutcome alerted = alerter.process(report, publishing);
+    AlertOutcome alerted = alerter.process(report, publishing, stateRead);
     return new Outcome(report, Optional.of(sentMetrics.join()), Optional.of(alerted));
   }
 

@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.Deadline;
 import health.privatelink.Reason;
+import health.privatelink.alert.AlertRules;
+import health.privatelink.alert.AlertState;
 import health.privatelink.alert.Alerter;
+import health.privatelink.alert.MemoryStateStore;
+import health.privatelink.alert.StateStore;
 import health.privatelink.check.Checker;
 import health.privatelink.check.TargetResult;
 import health.privatelink.config.Config;
@@ -25,10 +29,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +95,11 @@ class PipelineTest {
 
   private Pipeline pipeline(Config config) {
     PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+    return pipeline(config, Alerter.fromConfig(config, out));
+  }
+
+  private Pipeline pipeline(Config config, Alerter alerter) {
+    PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
     Diagnoser diagnoser =
         new Diagnoser(
             () ->
@@ -105,7 +117,7 @@ class PipelineTest {
             Clock.systemUTC()),
         diagnoser,
         MetricsPublisher.fromConfig(config, out),
-        Alerter.fromConfig(config, out),
+        alerter,
         out);
   }
 
@@ -165,6 +177,57 @@ class PipelineTest {
     assertTrue(
         result.diagnosis().orElseThrow().startsWith("could not diagnose: no answer from EC2"),
         result.diagnosis().toString());
+    assertEquals(1, outcome.alerts().orElseThrow().targets().size());
+  }
+
+  @Test
+  void alertStateIsReadWhileTheChecksWait() throws Exception {
+    Config config = config();
+    dns.on(HOST).delay(Duration.ofMillis(800)).nxdomain();
+    AtomicLong readStarted = new AtomicLong();
+    MemoryStateStore memory = new MemoryStateStore();
+    StateStore store =
+        new StateStore() {
+          @Override
+          public Map<String, AlertState> load(
+              Collection<String> targets, Instant now, Deadline deadline) {
+            readStarted.set(System.nanoTime());
+            return memory.load(targets, now, deadline);
+          }
+
+          @Override
+          public boolean replace(
+              String target, long expectedVersion, AlertState next, Deadline deadline) {
+            return memory.replace(target, expectedVersion, next, deadline);
+          }
+
+          @Override
+          public String describe() {
+            return "memory";
+          }
+        };
+    Alerter alerter =
+        new Alerter(
+            AlertRules.from(config),
+            store,
+            Optional.empty(),
+            () -> {
+              throw new AssertionError("no SNS client without a topic");
+            },
+            new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    long start = System.nanoTime();
+
+    Pipeline.Outcome outcome =
+        pipeline(config, alerter)
+            .run(config.targets(), Deadline.after(Duration.ofSeconds(20)), true);
+
+    long readAfterMs = (readStarted.get() - start) / 1_000_000;
+    // The DNS answer alone takes 800 ms; a read after the checks would start later than that.
+    assertTrue(
+        readStarted.get() != 0 && readAfterMs < 400,
+        "the read started after " + readAfterMs + " ms");
+    assertTrue(
+        outcome.report().duration().toMillis() >= 800, outcome.report().duration().toString());
     assertEquals(1, outcome.alerts().orElseThrow().targets().size());
   }
 }
