@@ -4,7 +4,6 @@ import health.privatelink.Deadline;
 import health.privatelink.Failure;
 import health.privatelink.Log;
 import health.privatelink.aws.Lazy;
-import health.privatelink.aws.Priming;
 import health.privatelink.check.Report;
 import health.privatelink.check.TargetResult;
 import health.privatelink.config.Config;
@@ -105,16 +104,6 @@ public final class Alerter {
         config.alertTopicArn(),
         () -> AwsClients.sns(snsCustomizer),
         stdout);
-  }
-
-  /**
-   * Starts, on a background thread, what the first run's state read would otherwise wait for (the
-   * DynamoDB client, built and primed). For the function's init.
-   *
-   * @return the thread, for tests to wait on; empty when the store needs nothing
-   */
-  public Optional<Thread> prepare() {
-    return store.preparation().map(work -> Priming.inBackground("alert-state-client", work));
   }
 
   /**

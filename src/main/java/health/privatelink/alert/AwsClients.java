@@ -1,7 +1,6 @@
 package health.privatelink.alert;
 
 import health.privatelink.Deadline;
-import health.privatelink.aws.Priming;
 import java.time.Duration;
 import java.util.function.Consumer;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
@@ -39,17 +38,12 @@ public final class AwsClients {
     return builder.build();
   }
 
-  /**
-   * A DynamoDB client, ready to be primed ({@link Priming}); {@code customizer} may set endpoint,
-   * region and credentials (tests).
-   */
+  /** A DynamoDB client; {@code customizer} may set endpoint, region and credentials (tests). */
   public static DynamoDbClient dynamoDb(Consumer<DynamoDbClientBuilder> customizer) {
     DynamoDbClientBuilder builder =
         DynamoDbClient.builder()
             .httpClientBuilder(httpClient())
-            .overrideConfiguration(c ->
-                c.retryStrategy(r -> r.maxAttempts(MAX_ATTEMPTS))
-                    .addExecutionInterceptor(Priming.interceptor()));
+            .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(MAX_ATTEMPTS)));
     customizer.accept(builder);
     return builder.build();
   }

@@ -2,7 +2,6 @@ package health.privatelink.alert;
 
 import health.privatelink.Deadline;
 import health.privatelink.Reason;
-import health.privatelink.aws.Priming;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -199,30 +198,6 @@ public final class DynamoStateStore implements StateStore {
     } catch (SdkException | AwsClients.DeadlinePassedException e) {
       throw failed("PutItem", target, e);
     }
-  }
-
-  @Override
-  public Optional<Runnable> preparation() {
-    return Optional.of(this::prime);
-  }
-
-  /**
-   * Builds the client and primes it ({@link Priming}) with one BatchGetItem stopped before sending.
-   *
-   * @return true when the call got as far as sending
-   */
-  boolean prime() {
-    DynamoDbClient dynamo = client.get();
-    return Priming.run(() ->
-        dynamo.batchGetItem(b ->
-            b.requestItems(
-                    Map.of(
-                        table,
-                        KeysAndAttributes.builder()
-                            .keys(List.of(Map.of(KEY, AttributeValue.fromS("priming"))))
-                            .consistentRead(true)
-                            .build()))
-                .overrideConfiguration(Priming::mark)));
   }
 
   @Override

@@ -4,7 +4,6 @@ import health.privatelink.Deadline;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Where alert state lives between runs. Writes are conditional on the version read, so of two
@@ -28,15 +27,6 @@ public interface StateStore {
    * @throws StateStoreException when the store cannot be written by the deadline
    */
   boolean replace(String target, long expectedVersion, AlertState next, Deadline deadline);
-
-  /**
-   * What gets this store ready for its first load, for the function's init to run in the
-   * background: a store behind an SDK client builds and primes it. Empty when there is nothing to
-   * prepare. It may throw; the first load then meets the same problem and reports it.
-   */
-  default Optional<Runnable> preparation() {
-    return Optional.empty();
-  }
 
   /** A name for log lines: where the state lives. */
   String describe();

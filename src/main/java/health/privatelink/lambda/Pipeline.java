@@ -108,13 +108,12 @@ public final class Pipeline {
   }
 
   /**
-   * Starts, in the background, the set-up the first run would otherwise wait for (the CloudWatch
-   * and DynamoDB clients, built and primed). For the function's init; the command line runs once
-   * and gains little from it.
+   * Starts, in the background, the set-up the first run would otherwise wait for after its checks
+   * (the CloudWatch client, built and primed). For the function's init; the command line runs once
+   * and gains little from it. Alert state needs none: each run reads it while its checks wait.
    */
   public void prepare() {
     metrics.prepare();
-    alerter.prepare();
   }
 
   /** What one run produced. Metrics and alerts are empty when the run did not publish. */

@@ -127,11 +127,6 @@ class AlerterTest {
   }
 
   @Test
-  void aStateStoreInTheProcessNeedsNoPreparation() {
-    assertEquals(Optional.empty(), alerter(Optional.of(TestAws.TOPIC_ARN)).prepare());
-  }
-
-  @Test
   void oneMessagePerTransitionAndNothingElse() {
     Alerter alerter = alerter(Optional.of(TestAws.TOPIC_ARN));
     String[] expected = {"-", "ALARM", "-", "-", "OK", "-"};

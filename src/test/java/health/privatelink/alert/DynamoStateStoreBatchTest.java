@@ -187,36 +187,4 @@ class DynamoStateStoreBatchTest {
       assertTrue(seen.size() > 5, "no jitter after " + calls + " calls: " + seen);
     }
   }
-
-  @Test
-  void primingTakesABatchReadToTheWireAndSendsNothing() {
-    assertTrue(store.prime());
-    assertEquals(Optional.of(Thread.State.TERMINATED), primedInBackground());
-    assertEquals(List.of(), server.requests(), "a priming call reached the endpoint");
-
-    assertEquals(Map.of("a", AlertState.INITIAL), store.load(List.of("a"), T0, soon()));
-    assertEquals(1, server.requests("BatchGetItem").size());
-  }
-
-  private Optional<Thread.State> primedInBackground() {
-    Alerter alerter =
-        new Alerter(
-            new AlertRules(1, Duration.ofMinutes(60)),
-            store,
-            Optional.empty(),
-            () -> {
-              throw new AssertionError("no SNS client without a topic");
-            },
-            System.out);
-    return alerter
-        .prepare()
-        .map(thread -> {
-          try {
-            thread.join(10_000);
-          } catch (InterruptedException e) {
-            throw new AssertionError(e);
-          }
-          return thread.getState();
-        });
-  }
 }
