@@ -1,7 +1,6 @@
 package health.privatelink;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import health.privatelink.config.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;

@@ -11,7 +11,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigParser;
-import health.privatelink.config.Json;
 import health.privatelink.config.Target;
 import health.privatelink.config.TargetsParser;
 import java.io.IOException;

@@ -2,10 +2,10 @@ package health.privatelink.alert;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import health.privatelink.Failure;
+import health.privatelink.Json;
 import health.privatelink.Reason;
 import health.privatelink.check.TargetResult;
 import health.privatelink.check.Timings;
-import health.privatelink.config.Json;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

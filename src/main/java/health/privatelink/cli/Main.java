@@ -2,13 +2,13 @@ package health.privatelink.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import health.privatelink.Deadline;
+import health.privatelink.Json;
 import health.privatelink.check.Report;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
-import health.privatelink.config.Json;
 import health.privatelink.config.Target;
-import health.privatelink.lambda.Pipeline;
+import health.privatelink.run.Pipeline;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package health.privatelink.config;
 
+import health.privatelink.Json;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

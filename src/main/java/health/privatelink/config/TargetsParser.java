@@ -1,5 +1,6 @@
 package health.privatelink.config;
 
+import health.privatelink.Json;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;

@@ -2,9 +2,9 @@ package health.privatelink.dns;
 
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
+import health.privatelink.Json;
 import health.privatelink.Reason;
 import health.privatelink.config.ConfigException;
-import health.privatelink.config.Json;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;

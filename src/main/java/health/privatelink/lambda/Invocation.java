@@ -1,8 +1,8 @@
 package health.privatelink.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import health.privatelink.Json;
 import health.privatelink.config.ConfigException;
-import health.privatelink.config.Json;
 import health.privatelink.config.Target;
 import health.privatelink.config.TargetsParser;
 import java.util.List;

@@ -1,7 +1,7 @@
 package health.privatelink.publish;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import health.privatelink.config.Json;
+import health.privatelink.Json;
 import health.privatelink.publish.DataPoint.Dimension;
 import java.io.IOException;
 import java.io.StringWriter;

@@ -3,6 +3,7 @@ package health.privatelink.config;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.privatelink.Json;
 import health.privatelink.testing.JsonArbitraries;
 import java.time.Duration;
 import java.util.List;

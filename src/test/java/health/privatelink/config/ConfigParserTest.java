@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.privatelink.Json;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;

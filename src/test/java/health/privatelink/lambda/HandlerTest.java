@@ -22,6 +22,7 @@ import health.privatelink.config.MetricsMode;
 import health.privatelink.dns.DnsResolver;
 import health.privatelink.probe.HttpProber;
 import health.privatelink.publish.MetricsPublisher;
+import health.privatelink.run.Pipeline;
 import health.privatelink.testing.DnsTestServer;
 import health.privatelink.testing.TestPki;
 import java.io.ByteArrayInputStream;

@@ -3,9 +3,9 @@ package health.privatelink.lambda;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.privatelink.Json;
 import health.privatelink.config.Cidr;
 import health.privatelink.config.ConfigException;
-import health.privatelink.config.Json;
 import health.privatelink.config.TargetsParser;
 import health.privatelink.testing.JsonArbitraries;
 import java.nio.charset.StandardCharsets;

@@ -9,6 +9,7 @@ import health.privatelink.config.ConfigParser;
 import health.privatelink.dns.DnsResolver;
 import health.privatelink.probe.HttpProber;
 import health.privatelink.publish.MetricsPublisher;
+import health.privatelink.run.Pipeline;
 import health.privatelink.testing.CloudWatchTestServer;
 import health.privatelink.testing.DnsTestServer;
 import health.privatelink.testing.SnsEndpoint;

@@ -10,6 +10,7 @@ import health.privatelink.Deadline;
 import health.privatelink.check.Report;
 import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
+import health.privatelink.run.Pipeline;
 import health.privatelink.testing.HttpTestServer;
 import health.privatelink.testing.TestPki;
 import java.io.ByteArrayOutputStream;

@@ -3,7 +3,7 @@ package health.privatelink.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import health.privatelink.config.Json;
+import health.privatelink.Json;
 import java.io.StringWriter;
 import java.util.Optional;
 import java.util.stream.Stream;

@@ -1,4 +1,4 @@
-package health.privatelink.lambda;
+package health.privatelink.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

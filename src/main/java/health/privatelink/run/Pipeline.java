@@ -1,4 +1,4 @@
-package health.privatelink.lambda;
+package health.privatelink.run;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import health.privatelink.Deadline;
