@@ -23,6 +23,26 @@ public final class ConfigParser {
        {"name": "prefect-ui", "url": "https://app.private.prefect.cloud/private-ui/health"}]\
       """;
 
+  /**
+   * Every variable {@link #parse} reads, in the order of the configuration table: the template, the
+   * docs and the tests compare themselves with this list rather than with the source.
+   */
+  public static final List<String> VARIABLES =
+      List.of(
+          "TARGETS",
+          "EXPECTED_CIDRS",
+          "DNS_SERVERS",
+          "DEFAULT_TIMEOUT_MS",
+          "METRICS_NAMESPACE",
+          "METRICS_MODE",
+          "ALERT_TOPIC_ARN",
+          "ALERT_AFTER_FAILURES",
+          "ALERT_REMINDER_MINUTES",
+          "STATE_TABLE",
+          "VPC_ENDPOINT_IDS",
+          "VPC_ID",
+          "SECURITY_GROUP_IDS");
+
   public static final String DEFAULT_EXPECTED_CIDRS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16";
   public static final int DEFAULT_TIMEOUT_MS = 5000;
   public static final String DEFAULT_NAMESPACE = "PrivateLinkHealth";

@@ -23,21 +23,7 @@ import net.jqwik.api.Tuple;
  * that starts by naming the input; never anything else.
  */
 class ConfigParserPropertiesTest {
-  static final List<String> VARIABLES =
-      List.of(
-          "TARGETS",
-          "EXPECTED_CIDRS",
-          "DNS_SERVERS",
-          "DEFAULT_TIMEOUT_MS",
-          "METRICS_NAMESPACE",
-          "METRICS_MODE",
-          "ALERT_TOPIC_ARN",
-          "ALERT_AFTER_FAILURES",
-          "ALERT_REMINDER_MINUTES",
-          "STATE_TABLE",
-          "VPC_ENDPOINT_IDS",
-          "VPC_ID",
-          "SECURITY_GROUP_IDS");
+  static final List<String> VARIABLES = ConfigParser.VARIABLES;
 
   /** Valid values of each variable, the seeds that mutations start from. */
   static final Map<String, List<String>> VALID =

@@ -22,6 +22,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConfigParserTest {
 
   @Test
+  void theDeclaredVariablesAreExactlyTheOnesParseReads() {
+    Set<Object> read = new java.util.LinkedHashSet<>();
+    Map<String, String> recording =
+        new HashMap<>() {
+          @Override
+          public String get(Object key) {
+            read.add(key);
+            return super.get(key);
+          }
+
+          @Override
+          public String getOrDefault(Object key, String fallback) {
+            read.add(key);
+            return super.getOrDefault(key, fallback);
+          }
+        };
+    ConfigParser.parse(recording);
+    assertEquals(Set.copyOf(ConfigParser.VARIABLES), read);
+  }
+
+  @Test
   void defaultsAreThePrefectTargetsAndPrivateRanges() {
     Config config = ConfigParser.parse(Map.of());
 
