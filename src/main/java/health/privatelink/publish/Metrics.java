@@ -15,7 +15,20 @@ import java.util.Optional;
  * Turns a report into the contract's data points. The metric and dimension names are public
  * interface (users alarm on them): never rename one.
  */
-final class Metrics {
+public final class Metrics {
+  /** Every metric name {@link #of} can emit; the reference page documents each of them. */
+  public static final List<String> NAMES =
+      List.of(
+          "HealthCheckStatus",
+          "Duration",
+          "DnsLookupTime",
+          "ConnectTime",
+          "TlsHandshakeTime",
+          "TimeToFirstByte",
+          "CertificateDaysRemaining",
+          "HealthCheckFailure",
+          "UnhealthyTargets");
+
   static final String TARGET = "Target";
   static final String REASON = "Reason";
 
