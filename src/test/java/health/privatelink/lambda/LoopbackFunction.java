@@ -71,6 +71,7 @@ final class LoopbackFunction implements AutoCloseable {
     env.put("METRICS_MODE", "api");
     env.put("ALERT_TOPIC_ARN", TestAws.TOPIC_ARN);
     env.put("ALERT_AFTER_FAILURES", "1");
+    env.put("VPC_ID", VPC);
     env.putAll(more);
     return env;
   }
