@@ -110,7 +110,9 @@ class AwsClientsTest {
                       .message("m")
                       .overrideConfiguration(CallLimits.within(deadline).orElseThrow())));
       long tookMs = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(tookMs < 1500 + 300, "the call took " + tookMs + " ms");
+      // Ends at its deadline, not at the socket timeout (5 s) or after more attempts; the margin
+      // is for the SDK's timeout thread on a loaded machine.
+      assertTrue(tookMs < 1500 + 1000, "the call took " + tookMs + " ms");
       assertTrue(silent.connections() >= 1, "the call never reached the endpoint");
     }
   }
