@@ -3,10 +3,10 @@ package health.privatelink.alert;
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
 import health.privatelink.Log;
+import health.privatelink.aws.CallLimits;
 import health.privatelink.aws.Lazy;
 import health.privatelink.check.Report;
 import health.privatelink.check.TargetResult;
-import health.privatelink.config.Config;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,13 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.SnsClientBuilder;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishResponse;
 
@@ -75,35 +72,6 @@ public final class Alerter {
     this.topicArn = Objects.requireNonNull(topicArn, "topicArn");
     this.sns = new Lazy<>(Objects.requireNonNull(sns, "sns"));
     this.log = new Log(stdout);
-  }
-
-  /** Production wiring: SDK clients from the environment, each made on first use. */
-  public static Alerter fromConfig(Config config, PrintStream stdout) {
-    return fromConfig(config, stdout, b -> {}, b -> {});
-  }
-
-  /**
-   * The production wiring with the client builders adjusted (endpoint, region, credentials) before
-   * they are built: for tests against loopback endpoints.
-   */
-  public static Alerter fromConfig(
-      Config config,
-      PrintStream stdout,
-      Consumer<SnsClientBuilder> snsCustomizer,
-      Consumer<DynamoDbClientBuilder> dynamoCustomizer) {
-    StateStore store =
-        config
-            .stateTable()
-            .<StateStore>map(table ->
-                new DynamoStateStore(
-                    new Lazy<>(() -> AwsClients.dynamoDb(dynamoCustomizer)), table))
-            .orElseGet(MemoryStateStore::new);
-    return new Alerter(
-        AlertRules.from(config),
-        store,
-        config.alertTopicArn(),
-        () -> AwsClients.sns(snsCustomizer),
-        stdout);
   }
 
   /**
@@ -298,22 +266,29 @@ public final class Alerter {
     fields.put("topicArn", topicArn.get());
     // Leave time to put the claimed state back should the publish fail.
     Deadline publishBy = run.storeUp ? deadline.minus(deadline.remaining().dividedBy(5)) : deadline;
+    // Bounded before the client is asked for: building it on a cold start takes time too.
+    Optional<AwsRequestOverrideConfiguration> within = CallLimits.within(publishBy);
+    String failure = CallLimits.NO_TIME_LEFT;
     try {
-      PublishResponse response = publish(topicArn.get(), message, publishBy);
-      fields.put("messageId", response.messageId());
-      log.info("alert published", fields);
-      return AlertOutcome.Delivery.PUBLISHED;
-    } catch (SdkException | AwsClients.DeadlinePassedException e) {
-      String error = "SNS Publish to " + topicArn.get() + " failed: " + e.getMessage();
-      run.errors.add(error);
-      fields.put("error", error);
-      fields.put("body", message.body());
-      log.error("alert not delivered; the next run sends it again", fields);
-      return AlertOutcome.Delivery.FAILED;
+      if (within.isPresent()) {
+        PublishResponse response = publish(topicArn.get(), message, within.get());
+        fields.put("messageId", response.messageId());
+        log.info("alert published", fields);
+        return AlertOutcome.Delivery.PUBLISHED;
+      }
+    } catch (SdkException e) {
+      failure = e.getMessage();
     }
+    String error = "SNS Publish to " + topicArn.get() + " failed: " + failure;
+    run.errors.add(error);
+    fields.put("error", error);
+    fields.put("body", message.body());
+    log.error("alert not delivered; the next run sends it again", fields);
+    return AlertOutcome.Delivery.FAILED;
   }
 
-  private PublishResponse publish(String topic, AlertMessage message, Deadline by) {
+  private PublishResponse publish(
+      String topic, AlertMessage message, AwsRequestOverrideConfiguration within) {
     Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
     message
         .attributes()
@@ -324,8 +299,6 @@ public final class Alerter {
                     .dataType(attribute.dataType())
                     .stringValue(attribute.value())
                     .build()));
-    // Bounded before the client is asked for: building it on a cold start takes time too.
-    AwsRequestOverrideConfiguration within = AwsClients.within(by);
     return sns.get()
         .publish(b ->
             b.topicArn(topic)

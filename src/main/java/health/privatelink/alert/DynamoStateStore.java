@@ -2,6 +2,7 @@ package health.privatelink.alert;
 
 import health.privatelink.Deadline;
 import health.privatelink.Reason;
+import health.privatelink.aws.CallLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -96,9 +98,12 @@ public final class DynamoStateStore implements StateStore {
         batch.stream().map(t -> Map.of(KEY, AttributeValue.fromS(t))).toList();
     for (int calls = 1; ; calls++) {
       BatchGetItemResponse response;
+      // Bounded before the client is asked for: building it on a cold start takes time too.
+      Optional<AwsRequestOverrideConfiguration> within = CallLimits.within(deadline);
+      if (within.isEmpty()) {
+        throw failed("BatchGetItem", describeKeys(keys), CallLimits.NO_TIME_LEFT, null);
+      }
       try {
-        // Bounded before the client is asked for: building it on a cold start takes time too.
-        var within = AwsClients.within(deadline);
         List<Map<String, AttributeValue>> asked = keys;
         response =
             client
@@ -111,8 +116,8 @@ public final class DynamoStateStore implements StateStore {
                                     .keys(asked)
                                     .consistentRead(true)
                                     .build()))
-                        .overrideConfiguration(within));
-      } catch (SdkException | AwsClients.DeadlinePassedException e) {
+                        .overrideConfiguration(within.get()));
+      } catch (SdkException e) {
         throw failed("BatchGetItem", describeKeys(keys), e);
       }
       for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
@@ -189,13 +194,17 @@ public final class DynamoStateStore implements StateStore {
     if (!values.isEmpty()) {
       request.expressionAttributeValues(values);
     }
+    Optional<AwsRequestOverrideConfiguration> within = CallLimits.within(deadline);
+    if (within.isEmpty()) {
+      throw failed("PutItem", target, CallLimits.NO_TIME_LEFT, null);
+    }
     try {
-      request.overrideConfiguration(AwsClients.within(deadline));
+      request.overrideConfiguration(within.get());
       client.get().putItem(request.build());
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
-    } catch (SdkException | AwsClients.DeadlinePassedException e) {
+    } catch (SdkException e) {
       throw failed("PutItem", target, e);
     }
   }
@@ -206,16 +215,14 @@ public final class DynamoStateStore implements StateStore {
   }
 
   private StateStoreException failed(String operation, String target, RuntimeException e) {
+    return failed(operation, target, e.getMessage(), e);
+  }
+
+  private StateStoreException failed(
+      String operation, String target, String why, RuntimeException cause) {
     return new StateStoreException(
-        "DynamoDB "
-            + operation
-            + " of "
-            + target
-            + " in table "
-            + table
-            + " failed: "
-            + e.getMessage(),
-        e);
+        "DynamoDB " + operation + " of " + target + " in table " + table + " failed: " + why,
+        cause);
   }
 
   static Map<String, AttributeValue> toItem(String target, AlertState state) {

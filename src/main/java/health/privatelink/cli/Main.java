@@ -3,12 +3,14 @@ package health.privatelink.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import health.privatelink.Deadline;
 import health.privatelink.Json;
+import health.privatelink.aws.AwsSettings;
 import health.privatelink.check.Report;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
 import health.privatelink.config.Target;
 import health.privatelink.run.Pipeline;
+import health.privatelink.run.Wiring;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -75,8 +77,11 @@ public final class Main {
     // With --publish, log lines (and EMF lines) go to standard error, keeping standard output for
     // the table or the report; without it the table says everything the log lines would.
     Pipeline pipeline =
-        Pipeline.fromConfig(
-            config, publish ? err : new PrintStream(OutputStream.nullOutputStream()));
+        Wiring.pipeline(
+            config,
+            AwsSettings.from(env),
+            Wiring.jvmTls(),
+            publish ? err : new PrintStream(OutputStream.nullOutputStream()));
     // Room to diagnose a target that used its whole budget; unused when all pass.
     Duration budget = longestBudget(config.targets()).plus(Pipeline.DIAGNOSIS_BUDGET);
     if (publish) {

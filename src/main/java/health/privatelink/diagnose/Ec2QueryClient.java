@@ -1,6 +1,8 @@
 package health.privatelink.diagnose;
 
 import health.privatelink.Deadline;
+import health.privatelink.aws.AwsClients;
+import health.privatelink.aws.CallLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,7 +27,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.xml.stream.XMLStreamException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
@@ -38,11 +39,7 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.RegionMetadata;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
  * The EC2 lookups over EC2's query protocol: a form POST signed with the SDK's own SigV4 signer,
@@ -51,12 +48,6 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
  */
 public final class Ec2QueryClient implements Ec2 {
   static final String API_VERSION = "2016-11-15";
-
-  /** Bounds one TCP connect; the deadline bounds everything else. */
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-
-  /** Bounds one blocking read, in case an abort at the deadline does not reach the socket. */
-  private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
 
   /** More than any real answer to these filtered calls; a bigger one is not read. */
   private static final int MAX_ANSWER_BYTES = 8 << 20;
@@ -81,41 +72,9 @@ public final class Ec2QueryClient implements Ec2 {
     this.http = http;
   }
 
-  /** A client for {@code endpoint}, signing for {@code region} with {@code credentials}. */
-  public static Ec2QueryClient create(
-      URI endpoint, String region, AwsCredentialsProvider credentials) {
-    return new Ec2QueryClient(
-        endpoint,
-        region,
-        credentials,
-        UrlConnectionHttpClient.builder()
-            .connectionTimeout(CONNECT_TIMEOUT)
-            .socketTimeout(SOCKET_TIMEOUT)
-            .build());
-  }
-
-  /**
-   * The production client: region and credentials from the SDK's default chains, the endpoint given
-   * ({@code AWS_ENDPOINT_URL_EC2}) or else the region's public one, which an {@code ec2} interface
-   * endpoint with Private DNS serves inside the VPC.
-   *
-   * @throws SdkClientException when no region is configured
-   */
-  public static Ec2QueryClient fromDefaults(Optional<URI> endpointOverride) {
-    Region region = new DefaultAwsRegionProviderChain().getRegion();
-    URI endpoint = endpointOverride.orElseGet(() -> regionalEndpoint(region));
-    return create(endpoint, region.id(), DefaultCredentialsProvider.builder().build());
-  }
-
-  static URI regionalEndpoint(Region region) {
-    RegionMetadata metadata = region.metadata();
-    String domain = metadata == null ? "amazonaws.com" : metadata.partition().dnsSuffix();
-    return URI.create("https://ec2." + region.id() + "." + domain);
-  }
-
-  /** Where the calls go. */
-  public URI endpoint() {
-    return endpoint;
+  /** A client on the request path the factory built ({@link AwsClients#ec2()}). */
+  public Ec2QueryClient(AwsClients.Ec2Path path) {
+    this(path.uri(), path.region(), path.credentials(), path.http());
   }
 
   @Override
@@ -214,14 +173,54 @@ public final class Ec2QueryClient implements Ec2 {
   }
 
   /**
-   * One signed call, answered by {@code deadline} or abandoned: the connection is aborted, so no
-   * thread stays blocked on a hung endpoint.
+   * One signed call under {@link CallLimits}, answered by {@code deadline} or abandoned: an attempt
+   * without an answer in its time is aborted, so no thread stays blocked on a hung endpoint, and
+   * tried again while the call's time lasts, as is one that lost its connection. An answer, even an
+   * error, is final: these calls are read-only and EC2's errors here do not pass with a retry.
    */
   Xml.Node call(String action, Map<String, String> params, Deadline deadline) throws Ec2Exception {
-    long budget = deadline.remaining().toMillis();
-    if (deadline.expired()) {
+    Optional<Duration> callTime = CallLimits.callTime(deadline);
+    if (callTime.isEmpty()) {
       throw new Ec2Exception("no time left to ask EC2 (" + action + ")");
     }
+    long budget = callTime.get().toMillis();
+    Ec2Exception failed = null;
+    for (int attempt = 1; attempt <= CallLimits.MAX_ATTEMPTS; attempt++) {
+      Optional<Duration> left = CallLimits.callTime(deadline);
+      if (left.isEmpty()) {
+        break;
+      }
+      Deadline attemptBy = Deadline.after(CallLimits.attemptTime(left.get()));
+      try {
+        return attempt(action, params, attemptBy);
+      } catch (Transient e) {
+        failed =
+            e.getCause() instanceof TimeoutException
+                ? new Ec2Exception(
+                    "no answer from EC2 at "
+                        + endpoint
+                        + " to "
+                        + action
+                        + " within "
+                        + budget
+                        + " ms")
+                : failure(action, e.getCause());
+      }
+    }
+    throw failed;
+  }
+
+  /** An attempt that may pass when tried again: no answer in time, or a lost connection. */
+  private static final class Transient extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Transient(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  private Xml.Node attempt(String action, Map<String, String> params, Deadline deadline)
+      throws Ec2Exception, Transient {
     AtomicReference<ExecutableHttpRequest> inFlight = new AtomicReference<>();
     CompletableFuture<Xml.Node> answer = new CompletableFuture<>();
     Thread.ofVirtual()
@@ -237,13 +236,15 @@ public final class Ec2QueryClient implements Ec2 {
       return answer.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       abort(inFlight);
-      throw new Ec2Exception(
-          "no answer from EC2 at " + endpoint + " to " + action + " within " + budget + " ms");
+      throw new Transient(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       abort(inFlight);
       throw new Ec2Exception("interrupted while asking EC2 (" + action + ")");
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException || e.getCause() instanceof UncheckedIOException) {
+        throw new Transient(e.getCause());
+      }
       throw failure(action, e.getCause());
     }
   }

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import health.privatelink.Deadline;
 import health.privatelink.Json;
 import health.privatelink.Log;
+import health.privatelink.aws.AwsSettings;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigParser;
 import health.privatelink.config.Target;
 import health.privatelink.config.TargetsParser;
 import health.privatelink.run.Pipeline;
+import health.privatelink.run.Wiring;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,11 +41,15 @@ public final class Handler implements RequestStreamHandler {
    * setting fails the init with a message naming it.
    */
   public Handler() {
-    this(ConfigParser.parse(System.getenv()), System.out);
+    this(System.getenv(), System.out);
   }
 
-  private Handler(Config config, PrintStream stdout) {
-    this(config, Pipeline.fromConfig(config, stdout), stdout);
+  private Handler(Map<String, String> env, PrintStream stdout) {
+    this(ConfigParser.parse(env), AwsSettings.from(env), stdout);
+  }
+
+  private Handler(Config config, AwsSettings aws, PrintStream stdout) {
+    this(config, Wiring.pipeline(config, aws, Wiring.jvmTls(), stdout), stdout);
     pipeline.prepare();
   }
 

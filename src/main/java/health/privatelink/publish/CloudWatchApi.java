@@ -1,22 +1,22 @@
 package health.privatelink.publish;
 
 import health.privatelink.Deadline;
+import health.privatelink.aws.AwsClients;
+import health.privatelink.aws.CallLimits;
 import health.privatelink.aws.Priming;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpResponse;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricDataRequest;
@@ -35,25 +35,8 @@ final class CloudWatchApi {
    */
   static final int MAX_DATA_POINTS_PER_CALL = 1000;
 
-  /** The first try and two retries, all inside the call's timeout. */
-  static final int MAX_ATTEMPTS = 3;
-
-  /**
-   * Backstops below the per-call timeouts. The endpoint is regional (or a VPC endpoint), so a
-   * connect takes milliseconds; a second means the path is broken, not slow.
-   */
-  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
-
-  static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
-
   /** Below this much time left a call is not started: it could not finish. */
-  static final Duration MIN_CALL_TIME = Duration.ofMillis(50);
-
-  /**
-   * An attempt gets half the call's time, so a hung first attempt leaves room for a retry, but at
-   * least this much (or all of it when less is left), so a cold client can finish its first call.
-   */
-  static final Duration MIN_ATTEMPT_TIME = Duration.ofSeconds(1);
+  static final Duration MIN_CALL_TIME = CallLimits.MIN_CALL_TIME;
 
   /**
    * Where a call's attempts leave how they ended. A call that runs out of time says only that, so
@@ -64,24 +47,9 @@ final class CloudWatchApi {
 
   private CloudWatchApi() {}
 
-  /**
-   * A client builder with this project's HTTP client, timeouts and retries; region, credentials and
-   * endpoint come from the environment as the SDK does by default ({@code AWS_REGION}, {@code
-   * AWS_ENDPOINT_URL_CLOUDWATCH}, ...) unless the caller sets them.
-   */
-  static CloudWatchClientBuilder clientBuilder() {
-    return CloudWatchClient.builder()
-        .httpClientBuilder(
-            UrlConnectionHttpClient.builder()
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .socketTimeout(SOCKET_TIMEOUT))
-        .overrideConfiguration(o ->
-            o.retryStrategy(
-                    AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .maxAttempts(MAX_ATTEMPTS)
-                        .build())
-                .addExecutionInterceptor(new AttemptRecorder())
-                .addExecutionInterceptor(Priming.interceptor()));
+  /** The CloudWatch client, from the one factory, recording how each attempt ended. */
+  static CloudWatchClient client(AwsClients aws) {
+    return aws.cloudWatch(List.of(new AttemptRecorder()));
   }
 
   /**
@@ -123,7 +91,8 @@ final class CloudWatchApi {
     int sent = 0;
     while (sent < points.size()) {
       Duration left = deadline.remaining();
-      if (left.compareTo(MIN_CALL_TIME) < 0) {
+      Optional<AwsRequestOverrideConfiguration> within = CallLimits.within(deadline);
+      if (within.isEmpty()) {
         return new Sent(
             sent,
             Optional.of("PutMetricData not attempted: " + left.toMillis() + " ms left in the run"));
@@ -132,7 +101,7 @@ final class CloudWatchApi {
           points.subList(sent, Math.min(points.size(), sent + MAX_DATA_POINTS_PER_CALL));
       AtomicReference<String> lastAttempt = new AtomicReference<>();
       try {
-        client.putMetricData(request(namespace, batch, left, lastAttempt));
+        client.putMetricData(request(namespace, batch, within.get(), lastAttempt));
       } catch (RuntimeException e) {
         // Whatever stopped the call, the data points still go out as EMF; this is the one place
         // that turns a failed call into a value.
@@ -145,15 +114,15 @@ final class CloudWatchApi {
   }
 
   private static PutMetricDataRequest request(
-      String namespace, List<DataPoint> batch, Duration left, AtomicReference<String> lastAttempt) {
-    Duration attempt = min(left, max(left.dividedBy(2), MIN_ATTEMPT_TIME));
+      String namespace,
+      List<DataPoint> batch,
+      AwsRequestOverrideConfiguration within,
+      AtomicReference<String> lastAttempt) {
     return PutMetricDataRequest.builder()
         .namespace(namespace)
         .metricData(batch.stream().map(CloudWatchApi::datum).toList())
-        .overrideConfiguration(o ->
-            o.apiCallTimeout(left)
-                .apiCallAttemptTimeout(attempt)
-                .putExecutionAttribute(LAST_ATTEMPT, lastAttempt))
+        .overrideConfiguration(
+            within.toBuilder().putExecutionAttribute(LAST_ATTEMPT, lastAttempt).build())
         .build();
   }
 
@@ -195,14 +164,6 @@ final class CloudWatchApi {
         + e.statusCode()
         + (code == null ? "" : " " + code)
         + (message == null ? "" : ": " + message);
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** Records how each attempt of a call ended, for {@link #describe}. */

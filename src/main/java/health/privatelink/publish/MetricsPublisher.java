@@ -2,9 +2,9 @@ package health.privatelink.publish;
 
 import health.privatelink.Deadline;
 import health.privatelink.Log;
+import health.privatelink.aws.AwsClients;
 import health.privatelink.aws.Priming;
 import health.privatelink.check.Report;
-import health.privatelink.config.Config;
 import health.privatelink.config.MetricsMode;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -14,10 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 
 /**
  * Publishes a run's metrics as {@code METRICS_MODE} says: PutMetricData with EMF lines on standard
@@ -59,30 +57,9 @@ public final class MetricsPublisher implements AutoCloseable {
     this.log = Objects.requireNonNull(log, "log");
   }
 
-  /**
-   * The production publisher: the client, built only when first needed, takes its region,
-   * credentials and endpoint from the environment as the SDK does by default.
-   */
-  public static MetricsPublisher fromConfig(Config config, PrintStream stdout) {
-    return fromConfig(config, stdout, builder -> {});
-  }
-
-  /**
-   * The production publisher with the client builder adjusted by {@code customizer} (endpoint,
-   * region, credentials) before it is built: for tests against a loopback endpoint.
-   */
-  public static MetricsPublisher fromConfig(
-      Config config, PrintStream stdout, Consumer<CloudWatchClientBuilder> customizer) {
-    return new MetricsPublisher(
-        config.metricsMode(),
-        config.metricsNamespace(),
-        () -> {
-          CloudWatchClientBuilder builder = CloudWatchApi.clientBuilder();
-          customizer.accept(builder);
-          return builder.build();
-        },
-        stdout,
-        new Log(stdout));
+  /** Makes the CloudWatch client this publisher needs, from the one factory. */
+  public static Supplier<CloudWatchClient> cloudWatch(AwsClients aws) {
+    return () -> CloudWatchApi.client(aws);
   }
 
   /**

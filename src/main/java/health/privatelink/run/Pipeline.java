@@ -9,29 +9,19 @@ import health.privatelink.check.Checker;
 import health.privatelink.check.Report;
 import health.privatelink.check.ReportJson;
 import health.privatelink.check.TargetResult;
-import health.privatelink.config.Config;
 import health.privatelink.config.Target;
 import health.privatelink.diagnose.Diagnoser;
-import health.privatelink.diagnose.Ec2QueryClient;
-import health.privatelink.diagnose.LocalAddress;
-import health.privatelink.diagnose.Scope;
-import health.privatelink.dns.DnsResolver;
-import health.privatelink.probe.HttpProber;
 import health.privatelink.publish.MetricsOutcome;
 import health.privatelink.publish.MetricsPublisher;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.URI;
-import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import javax.net.ssl.SSLContext;
 
 /**
  * One run as the function does it: check every target, diagnose the failed ones, then send metrics
@@ -68,43 +58,6 @@ public final class Pipeline {
     this.metrics = metrics;
     this.alerter = alerter;
     this.log = new Log(stdout);
-  }
-
-  /** Production wiring: the JVM's trust store and resolvers, SDK clients made on first use. */
-  public static Pipeline fromConfig(Config config, PrintStream stdout) {
-    SSLContext tls;
-    try {
-      tls = SSLContext.getDefault();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM has no default TLS", e);
-    }
-    Checker checker =
-        new Checker(
-            new DnsResolver(config.dnsServers()),
-            new HttpProber(tls.getSocketFactory(), Clock.systemUTC()),
-            Clock.systemUTC());
-    return new Pipeline(
-        checker,
-        diagnoser(config),
-        MetricsPublisher.fromConfig(config, stdout),
-        Alerter.fromConfig(config, stdout),
-        stdout);
-  }
-
-  /**
-   * The diagnosis as configured: nothing without VPC_ID or VPC_ENDPOINT_IDS; otherwise EC2 calls
-   * made only once a target fails, to {@code AWS_ENDPOINT_URL_EC2} when set.
-   */
-  private static Diagnoser diagnoser(Config config) {
-    Scope scope = Scope.from(config);
-    if (!scope.configured()) {
-      return Diagnoser.off();
-    }
-    Optional<URI> endpoint =
-        Optional.ofNullable(System.getenv("AWS_ENDPOINT_URL_EC2"))
-            .filter(s -> !s.isBlank())
-            .map(URI::create);
-    return new Diagnoser(() -> Ec2QueryClient.fromDefaults(endpoint), scope, LocalAddress.system());
   }
 
   /**

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.Deadline;
 import health.privatelink.Reason;
 import health.privatelink.config.ConfigParser;
+import health.privatelink.run.Wiring;
 import health.privatelink.testing.SnsEndpoint;
 import health.privatelink.testing.TestAws;
 import java.io.ByteArrayOutputStream;
@@ -267,8 +268,10 @@ class AlerterTest {
   @Test
   void productionWiringWithoutTopicOrTableNeedsNoAwsClient() throws IOException {
     Alerter alerter =
-        Alerter.fromConfig(
+        Wiring.alerter(
             ConfigParser.parse(Map.of("ALERT_AFTER_FAILURES", "1", "ALERT_REMINDER_MINUTES", "0")),
+            // Every client would go to a closed port: the test fails should one be asked for.
+            TestAws.clients(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9")),
             new PrintStream(stdout, true, StandardCharsets.UTF_8));
     AlertOutcome outcome =
         alerter.process(

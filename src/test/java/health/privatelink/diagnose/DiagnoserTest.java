@@ -12,6 +12,7 @@ import health.privatelink.check.Timings;
 import health.privatelink.config.Target;
 import health.privatelink.testing.Ec2TestServer;
 import health.privatelink.testing.SilentServer;
+import health.privatelink.testing.TestAws;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -28,8 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The diagnosis end to end below the pipeline: the real query client, signed with the SDK's SigV4
@@ -392,10 +391,7 @@ class DiagnoserTest {
   void unreachableEc2IsReported() throws Exception {
     URI nowhere = SilentServer.unreachable();
     Diagnoser diagnoser =
-        new Diagnoser(
-            () -> Ec2QueryClient.create(nowhere, "us-east-1", credentials()),
-            inVpc(),
-            peer -> Optional.empty());
+        new Diagnoser(() -> TestAws.ec2(nowhere), inVpc(), peer -> Optional.empty());
 
     String sentence =
         diagnoser
@@ -441,11 +437,7 @@ class DiagnoserTest {
   }
 
   private Ec2 client() {
-    return Ec2QueryClient.create(ec2.uri(), "us-east-1", credentials());
-  }
-
-  private static StaticCredentialsProvider credentials() {
-    return StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+    return TestAws.ec2(ec2.uri());
   }
 
   static Scope inVpc() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.privatelink.Deadline;
 import health.privatelink.testing.MotoServer;
+import health.privatelink.testing.TestAws;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The query client against moto's EC2, an implementation not written with it: what it sends is
@@ -26,11 +25,7 @@ class Ec2QueryClientMotoTest {
   @BeforeAll
   static void start() throws Exception {
     moto = MotoServer.start();
-    ec2 =
-        Ec2QueryClient.create(
-            moto.uri(),
-            "us-east-1",
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+    ec2 = TestAws.ec2(moto.uri());
   }
 
   @AfterAll

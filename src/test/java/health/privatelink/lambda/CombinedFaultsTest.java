@@ -120,7 +120,11 @@ class CombinedFaultsTest {
                 health.privatelink.testing.HttpTestServer.respond(200, "ok"))) {
       function.cloudWatch.replyAlways(CloudWatchTestServer.Reply.HANG);
       function.sns.hang();
-      Handler handler = function.handler(function.env(targets(healthy.port()), Map.of()));
+      Map<String, String> env = function.env(targets(healthy.port()), Map.of());
+      // Without the diagnosis: it may wait its grace past a deadline this short (the time plan
+      // decides how the diagnosis shares a nearly spent run; that is not what is tested here).
+      env.remove("VPC_ID");
+      Handler handler = function.handler(env);
 
       long start = System.nanoTime();
       JsonNode report = LoopbackFunction.invoke(handler, "{}", 300);

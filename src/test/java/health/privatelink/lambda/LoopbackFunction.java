@@ -2,16 +2,13 @@ package health.privatelink.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import health.privatelink.alert.Alerter;
-import health.privatelink.check.Checker;
+import health.privatelink.aws.AwsSettings;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigParser;
-import health.privatelink.dns.DnsResolver;
-import health.privatelink.probe.HttpProber;
-import health.privatelink.publish.MetricsPublisher;
-import health.privatelink.run.Pipeline;
+import health.privatelink.run.Wiring;
 import health.privatelink.testing.CloudWatchTestServer;
 import health.privatelink.testing.DnsTestServer;
+import health.privatelink.testing.Ec2TestServer;
 import health.privatelink.testing.SnsEndpoint;
 import health.privatelink.testing.TestAws;
 import health.privatelink.testing.TestPki;
@@ -23,27 +20,27 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /**
- * The function as production wires it (the same publisher and alerter factories), with every
- * dependency on loopback: a DNS server, CloudWatch, SNS, and a DynamoDB endpoint that is, by
- * default, unreachable. Standard output is captured.
+ * The function as production wires it ({@link Wiring}), with every dependency on loopback: a DNS
+ * server, CloudWatch, SNS, EC2 for the diagnosis (on: {@code VPC_ID} is set), and a DynamoDB
+ * endpoint that is, by default, unreachable. Standard output is captured.
  */
 final class LoopbackFunction implements AutoCloseable {
   static final String HOST = "api.private.example.test";
+  static final String VPC = "vpc-0f1e2d3c4b5a69788";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final TestPki pki = new TestPki();
   final DnsTestServer dns;
   final CloudWatchTestServer cloudWatch = CloudWatchTestServer.start();
   final SnsEndpoint sns;
+  final Ec2TestServer ec2 = Ec2TestServer.start();
   final URI unreachable;
   private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   final PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
@@ -74,42 +71,31 @@ final class LoopbackFunction implements AutoCloseable {
     env.put("METRICS_MODE", "api");
     env.put("ALERT_TOPIC_ARN", TestAws.TOPIC_ARN);
     env.put("ALERT_AFTER_FAILURES", "1");
+    env.put("VPC_ID", VPC);
     env.putAll(more);
     return env;
+  }
+
+  /**
+   * The AWS settings production reads from {@code env}, with the loopback endpoints (unless {@code
+   * env} names its own) and {@link #credentials}.
+   */
+  AwsSettings aws(Map<String, String> env) {
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("AWS_REGION", "us-east-1");
+    all.put("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.endpoint().toString());
+    all.put("AWS_ENDPOINT_URL_SNS", sns.uri().toString());
+    all.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
+    all.put("AWS_ENDPOINT_URL_EC2", ec2.uri().toString());
+    all.putAll(env);
+    return AwsSettings.from(all).withCredentials(credentials);
   }
 
   /** The handler for this environment, wired as production wires it but for the endpoints. */
   Handler handler(Map<String, String> env) {
     Config config = ConfigParser.parse(env);
-    Checker checker =
-        new Checker(
-            new DnsResolver(config.dnsServers()),
-            new HttpProber(pki.clientSocketFactory(), Clock.systemUTC()),
-            Clock.systemUTC());
-    MetricsPublisher metrics =
-        MetricsPublisher.fromConfig(
-            config,
-            out,
-            b ->
-                b.endpointOverride(cloudWatch.endpoint())
-                    .region(Region.US_EAST_1)
-                    .credentialsProvider(credentials));
-    Alerter alerter =
-        Alerter.fromConfig(
-            config,
-            out,
-            b ->
-                b.endpointOverride(sns.uri())
-                    .region(Region.US_EAST_1)
-                    .credentialsProvider(credentials),
-            b ->
-                b.endpointOverride(dynamoEndpoint)
-                    .region(Region.US_EAST_1)
-                    .credentialsProvider(credentials));
     return new Handler(
-        config,
-        new Pipeline(checker, health.privatelink.diagnose.Diagnoser.off(), metrics, alerter, out),
-        out);
+        config, Wiring.pipeline(config, aws(env), pki.clientSocketFactory(), out), out);
   }
 
   /** Invokes with {@code event} and {@code remainingMillis} on the clock; returns the report. */
@@ -137,5 +123,6 @@ final class LoopbackFunction implements AutoCloseable {
     dns.close();
     cloudWatch.close();
     sns.close();
+    ec2.close();
   }
 }

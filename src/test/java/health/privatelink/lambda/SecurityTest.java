@@ -11,6 +11,7 @@ import health.privatelink.check.Report;
 import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
 import health.privatelink.run.Pipeline;
+import health.privatelink.run.Wiring;
 import health.privatelink.testing.HttpTestServer;
 import health.privatelink.testing.TestPki;
 import java.io.ByteArrayOutputStream;
@@ -85,8 +86,11 @@ class SecurityTest {
       // The production wiring: the JVM's own trust store, which does not hold this certificate.
       ByteArrayOutputStream log = new ByteArrayOutputStream();
       Pipeline pipeline =
-          Pipeline.fromConfig(
-              ConfigParser.parse(env), new PrintStream(log, true, StandardCharsets.UTF_8));
+          Wiring.pipeline(
+              ConfigParser.parse(env),
+              function.aws(env),
+              Wiring.jvmTls(),
+              new PrintStream(log, true, StandardCharsets.UTF_8));
       Report report =
           pipeline
               .run(ConfigParser.parse(env).targets(), Deadline.after(Duration.ofSeconds(10)), false)

@@ -9,20 +9,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.Deadline;
 import health.privatelink.Log;
+import health.privatelink.aws.AwsClients;
 import health.privatelink.check.Report;
 import health.privatelink.config.Config;
 import health.privatelink.config.MetricsMode;
+import health.privatelink.run.Wiring;
 import health.privatelink.testing.CloudWatchTestServer;
 import health.privatelink.testing.CloudWatchTestServer.Datum;
 import health.privatelink.testing.CloudWatchTestServer.PutMetricData;
 import health.privatelink.testing.CloudWatchTestServer.Reply;
 import health.privatelink.testing.CloudWatchTestServer.Request;
+import health.privatelink.testing.TestAws;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -34,10 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /** The publisher with the real SDK client against a CloudWatch endpoint on 127.0.0.1. */
@@ -53,14 +54,12 @@ class MetricsPublisherTest {
   @BeforeEach
   void start() {
     server = CloudWatchTestServer.start();
-    client =
-        CloudWatchApi.clientBuilder()
-            .endpointOverride(server.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create("AKIDTESTONLY", "test-secret")))
-            .build();
+    client = CloudWatchApi.client(aws());
+  }
+
+  /** The production factory, pointed at the loopback CloudWatch. */
+  private AwsClients aws() {
+    return TestAws.clients(Map.of("AWS_ENDPOINT_URL_CLOUDWATCH", server.endpoint().toString()));
   }
 
   @AfterEach
@@ -82,13 +81,13 @@ class MetricsPublisherTest {
   @Test
   void primingThatFailsEarlierSaysSoAndSendsNothing() {
     try (CloudWatchClient noCredentials =
-        CloudWatchApi.clientBuilder()
-            .endpointOverride(server.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(() -> {
-              throw SdkClientException.create("no credentials here");
-            })
-            .build()) {
+        CloudWatchApi.client(
+            new AwsClients(
+                aws()
+                    .settings()
+                    .withCredentials(() -> {
+                      throw SdkClientException.create("no credentials here");
+                    })))) {
       assertFalse(CloudWatchApi.prime(noCredentials, NAMESPACE));
     }
     assertEquals(List.of(), server.requests());
@@ -440,7 +439,7 @@ class MetricsPublisherTest {
     Report report = Reports.mixed();
 
     MetricsOutcome outcome =
-        MetricsPublisher.fromConfig(config, stdout)
+        Wiring.metrics(config, aws(), stdout)
             .publish(report, Deadline.after(Duration.ofSeconds(5)));
 
     assertEquals(new MetricsOutcome("emf", 11, 0, 11, Optional.empty()), outcome);

@@ -12,18 +12,17 @@ import health.privatelink.alert.AlertState;
 import health.privatelink.alert.Alerter;
 import health.privatelink.alert.MemoryStateStore;
 import health.privatelink.alert.StateStore;
+import health.privatelink.aws.AwsClients;
+import health.privatelink.aws.AwsSettings;
 import health.privatelink.check.Checker;
 import health.privatelink.check.TargetResult;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigParser;
-import health.privatelink.diagnose.Diagnoser;
-import health.privatelink.diagnose.Ec2QueryClient;
-import health.privatelink.diagnose.Scope;
 import health.privatelink.dns.DnsResolver;
 import health.privatelink.probe.HttpProber;
-import health.privatelink.publish.MetricsPublisher;
 import health.privatelink.testing.DnsTestServer;
 import health.privatelink.testing.Ec2TestServer;
+import health.privatelink.testing.TestAws;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +38,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * One run through the pipeline with a failing target: its diagnosis reaches the report, the {@code
@@ -93,30 +90,32 @@ class PipelineTest {
             VPC));
   }
 
+  /** EC2 on the loopback test server; every other service on a closed port. */
+  private AwsSettings aws() {
+    return TestAws.settings(
+        Map.of(
+            "AWS_ENDPOINT_URL",
+            "http://127.0.0.1:9",
+            "AWS_ENDPOINT_URL_EC2",
+            ec2.uri().toString()));
+  }
+
+  /** The production wiring, but for the loopback endpoints. */
   private Pipeline pipeline(Config config) {
     PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-    return pipeline(config, Alerter.fromConfig(config, out));
+    return Wiring.pipeline(config, aws(), (SSLSocketFactory) SSLSocketFactory.getDefault(), out);
   }
 
   private Pipeline pipeline(Config config, Alerter alerter) {
     PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-    Diagnoser diagnoser =
-        new Diagnoser(
-            () ->
-                Ec2QueryClient.create(
-                    ec2.uri(),
-                    "us-east-1",
-                    StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("testing", "testing"))),
-            Scope.from(config),
-            peer -> Optional.empty());
+    AwsClients aws = new AwsClients(aws());
     return new Pipeline(
         new Checker(
             new DnsResolver(config.dnsServers()),
             new HttpProber((SSLSocketFactory) SSLSocketFactory.getDefault(), Clock.systemUTC()),
             Clock.systemUTC()),
-        diagnoser,
-        MetricsPublisher.fromConfig(config, out),
+        Wiring.diagnoser(config, aws),
+        Wiring.metrics(config, aws, out),
         alerter,
         out);
   }

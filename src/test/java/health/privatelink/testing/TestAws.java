@@ -1,10 +1,13 @@
 package health.privatelink.testing;
 
-import health.privatelink.alert.AwsClients;
+import health.privatelink.aws.AwsClients;
+import health.privatelink.aws.AwsSettings;
+import health.privatelink.diagnose.Ec2QueryClient;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -15,7 +18,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The production SDK clients pointed at a loopback endpoint, with static credentials and {@code
- * us-east-1}: nothing is read from the environment and nothing leaves the machine.
+ * us-east-1}: nothing is read from the process's environment and nothing leaves the machine.
  */
 public final class TestAws {
   public static final String TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:privatelink-alerts";
@@ -25,9 +28,29 @@ public final class TestAws {
 
   private TestAws() {}
 
+  /**
+   * The settings {@code env} gives, as production reads them, in {@code us-east-1} unless {@code
+   * env} says otherwise, and signing with static test credentials.
+   */
+  public static AwsSettings settings(Map<String, String> env) {
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("AWS_REGION", "us-east-1");
+    all.putAll(env);
+    return AwsSettings.from(all).withCredentials(CREDENTIALS);
+  }
+
+  /** The factory with every client pointed at {@code endpoints}: service variable to URI. */
+  public static AwsClients clients(Map<String, String> env) {
+    return new AwsClients(settings(env));
+  }
+
   public static SnsClient sns(URI endpoint) {
-    return AwsClients.sns(b ->
-        b.endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(CREDENTIALS));
+    return clients(Map.of("AWS_ENDPOINT_URL_SNS", endpoint.toString())).sns();
+  }
+
+  /** The EC2 query client the diagnosis uses, pointed at {@code endpoint}. */
+  public static Ec2QueryClient ec2(URI endpoint) {
+    return new Ec2QueryClient(clients(Map.of("AWS_ENDPOINT_URL_EC2", endpoint.toString())).ec2());
   }
 
   /**
@@ -51,7 +74,6 @@ public final class TestAws {
   }
 
   public static DynamoDbClient dynamoDb(URI endpoint) {
-    return AwsClients.dynamoDb(b ->
-        b.endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(CREDENTIALS));
+    return clients(Map.of("AWS_ENDPOINT_URL_DYNAMODB", endpoint.toString())).dynamoDb();
   }
 }
