@@ -17,15 +17,18 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * The command line: one check of the configured targets from wherever it runs. Exit status 0 when
- * all are healthy, 1 when some are not, 2 for bad configuration or usage.
+ * all are healthy, 1 when some are not, 2 for bad configuration or usage, 3 when the checker itself
+ * failed (a bug; its stack trace goes to standard error).
  */
 public final class Main {
   static final int HEALTHY = 0;
   static final int UNHEALTHY = 1;
   static final int BAD_CONFIGURATION = 2;
+  static final int CHECKER_FAILED = 3;
 
   private static final String USAGE =
       """
@@ -38,7 +41,8 @@ public final class Main {
         --publish   also send CloudWatch metrics and SNS alerts, as the Lambda function does
         --help      print this text
 
-      Exit status: 0 all healthy, 1 some unhealthy, 2 bad configuration or usage.
+      Exit status: 0 all healthy, 1 some unhealthy, 2 bad configuration or usage,
+      3 the checker itself failed (a bug; the stack trace on standard error).
       """;
 
   private Main() {}
@@ -48,6 +52,16 @@ public final class Main {
   }
 
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    return run(args, env, out, err, Pipeline::fromConfig);
+  }
+
+  /** As {@link #run(String[], Map, PrintStream, PrintStream)}, the run wired by {@code wiring}. */
+  static int run(
+      String[] args,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err,
+      BiFunction<Config, PrintStream, Pipeline> wiring) {
     boolean json = false;
     boolean publish = false;
     for (String arg : args) {
@@ -75,14 +89,20 @@ public final class Main {
     // With --publish, log lines (and EMF lines) go to standard error, keeping standard output for
     // the table or the report; without it the table says everything the log lines would.
     Pipeline pipeline =
-        Pipeline.fromConfig(
-            config, publish ? err : new PrintStream(OutputStream.nullOutputStream()));
+        wiring.apply(config, publish ? err : new PrintStream(OutputStream.nullOutputStream()));
     // Room to diagnose a target that used its whole budget; unused when all pass.
     Duration budget = longestBudget(config.targets()).plus(Pipeline.DIAGNOSIS_BUDGET);
     if (publish) {
       budget = budget.plus(Pipeline.PUBLISH_RESERVE).plus(Pipeline.PUBLISH_BUDGET);
     }
-    Pipeline.Outcome outcome = pipeline.run(config.targets(), Deadline.after(budget), publish);
+    Pipeline.Outcome outcome;
+    try {
+      outcome = pipeline.run(config.targets(), Deadline.after(budget), publish);
+    } catch (RuntimeException bug) {
+      err.println("the checker failed:");
+      bug.printStackTrace(err);
+      return CHECKER_FAILED;
+    }
     Report report = outcome.report();
     out.print(json ? toJson(outcome) : ReportTable.render(report));
     out.flush();

@@ -76,7 +76,14 @@ public final class Handler implements RequestStreamHandler {
         log.info("manual invocation", fields);
       }
     }
-    Pipeline.Outcome outcome = pipeline.run(targets, deadline, publish);
+    Pipeline.Outcome outcome;
+    try {
+      outcome = pipeline.run(targets, deadline, publish);
+    } catch (RuntimeException bug) {
+      // The checker is broken: the invocation fails, so Lambda's Errors metric counts it.
+      log.error("checker failed", Log.failure(bug));
+      throw bug;
+    }
     try (JsonGenerator json = Json.factory().createGenerator(output)) {
       Pipeline.writeJson(outcome, json);
     }

@@ -1,6 +1,7 @@
 package health.privatelink.publish;
 
 import health.privatelink.Deadline;
+import health.privatelink.Durations;
 import health.privatelink.aws.Priming;
 import java.time.Duration;
 import java.util.List;
@@ -146,7 +147,7 @@ final class CloudWatchApi {
 
   private static PutMetricDataRequest request(
       String namespace, List<DataPoint> batch, Duration left, AtomicReference<String> lastAttempt) {
-    Duration attempt = min(left, max(left.dividedBy(2), MIN_ATTEMPT_TIME));
+    Duration attempt = Durations.min(left, max(left.dividedBy(2), MIN_ATTEMPT_TIME));
     return PutMetricDataRequest.builder()
         .namespace(namespace)
         .metricData(batch.stream().map(CloudWatchApi::datum).toList())
@@ -195,10 +196,6 @@ final class CloudWatchApi {
         + e.statusCode()
         + (code == null ? "" : " " + code)
         + (message == null ? "" : ": " + message);
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static Duration max(Duration a, Duration b) {

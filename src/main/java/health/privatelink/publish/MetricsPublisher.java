@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -92,9 +93,10 @@ public final class MetricsPublisher implements AutoCloseable {
    * while the checks wait on the network instead of after them. A failure here is left for the
    * first publish to meet and report.
    *
-   * @return the background thread, for tests to wait on; empty when there is nothing to prepare
+   * @return the background work's completion, for tests to wait on; empty when there is nothing to
+   *     prepare
    */
-  public Optional<Thread> prepare() {
+  public Optional<CompletableFuture<Void>> prepare() {
     if (mode != MetricsMode.API) {
       return Optional.empty();
     }

@@ -1,7 +1,9 @@
 package health.privatelink.run;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import health.privatelink.Background;
 import health.privatelink.Deadline;
+import health.privatelink.Durations;
 import health.privatelink.Log;
 import health.privatelink.alert.AlertOutcome;
 import health.privatelink.alert.Alerter;
@@ -85,7 +87,7 @@ public final class Pipeline {
             Clock.systemUTC());
     return new Pipeline(
         checker,
-        diagnoser(config),
+        diagnoser(config, stdout),
         MetricsPublisher.fromConfig(config, stdout),
         Alerter.fromConfig(config, stdout),
         stdout);
@@ -95,7 +97,7 @@ public final class Pipeline {
    * The diagnosis as configured: nothing without VPC_ID or VPC_ENDPOINT_IDS; otherwise EC2 calls
    * made only once a target fails, to {@code AWS_ENDPOINT_URL_EC2} when set.
    */
-  private static Diagnoser diagnoser(Config config) {
+  private static Diagnoser diagnoser(Config config, PrintStream stdout) {
     Scope scope = Scope.from(config);
     if (!scope.configured()) {
       return Diagnoser.off();
@@ -104,7 +106,8 @@ public final class Pipeline {
         Optional.ofNullable(System.getenv("AWS_ENDPOINT_URL_EC2"))
             .filter(s -> !s.isBlank())
             .map(URI::create);
-    return new Diagnoser(() -> Ec2QueryClient.fromDefaults(endpoint), scope, LocalAddress.system());
+    return new Diagnoser(
+        () -> Ec2QueryClient.fromDefaults(endpoint), scope, LocalAddress.system(), new Log(stdout));
   }
 
   /**
@@ -126,7 +129,7 @@ public final class Pipeline {
    */
   public Outcome run(List<Target> targets, Deadline deadline, boolean publish) {
     Duration reserve =
-        publish ? min(PUBLISH_RESERVE, deadline.remaining().dividedBy(3)) : Duration.ZERO;
+        publish ? Durations.min(PUBLISH_RESERVE, deadline.remaining().dividedBy(3)) : Duration.ZERO;
     Deadline beforePublishing = deadline.minus(reserve);
     // Alert state does not depend on this run's results: read it while the checks wait.
     Optional<Alerter.StateRead> stateRead =
@@ -147,8 +150,7 @@ public final class Pipeline {
     Deadline publishing = deadline.min(Deadline.after(PUBLISH_BUDGET));
     // Both are bounded by the deadline themselves; a bug in either still surfaces as an error.
     CompletableFuture<MetricsOutcome> sentMetrics =
-        CompletableFuture.supplyAsync(
-            () -> metrics.publish(report, publishing), task -> Thread.ofVirtual().start(task));
+        Background.virtual("publish-metrics", () -> metrics.publish(report, publishing));
     AlertOutcome alerted = alerter.process(report, publishing, stateRead);
     return new Outcome(report, Optional.of(sentMetrics.join()), Optional.of(alerted));
   }
@@ -220,9 +222,5 @@ public final class Pipeline {
     }
     json.writeEndArray();
     json.writeEndObject();
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 }

@@ -99,7 +99,7 @@ class MetricsPublisherTest {
     AtomicInteger built = new AtomicInteger();
     MetricsPublisher publisher = countingApiPublisher(built);
 
-    publisher.prepare().orElseThrow().join(10_000);
+    publisher.prepare().orElseThrow().get(10, java.util.concurrent.TimeUnit.SECONDS);
 
     assertEquals(1, built.get());
     assertEquals(List.of(), server.requests(), "preparing sent a call");

@@ -109,7 +109,8 @@ class PipelineTest {
                     StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("testing", "testing"))),
             Scope.from(config),
-            peer -> Optional.empty());
+            peer -> Optional.empty(),
+            new health.privatelink.Log(out));
     return new Pipeline(
         new Checker(
             new DnsResolver(config.dnsServers()),
