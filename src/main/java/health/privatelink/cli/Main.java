@@ -9,6 +9,7 @@ import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
 import health.privatelink.config.Target;
 import health.privatelink.run.Pipeline;
+import health.privatelink.run.ReportJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -117,7 +118,7 @@ public final class Main {
     StringWriter text = new StringWriter();
     try (JsonGenerator json = Json.factory().createGenerator(text)) {
       json.useDefaultPrettyPrinter();
-      Pipeline.writeJson(outcome, json);
+      ReportJson.write(outcome, json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -11,6 +11,7 @@ import health.privatelink.config.ConfigParser;
 import health.privatelink.config.Target;
 import health.privatelink.config.TargetsParser;
 import health.privatelink.run.Pipeline;
+import health.privatelink.run.ReportJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -85,7 +86,7 @@ public final class Handler implements RequestStreamHandler {
       throw bug;
     }
     try (JsonGenerator json = Json.factory().createGenerator(output)) {
-      Pipeline.writeJson(outcome, json);
+      ReportJson.write(outcome, json);
     }
   }
 

@@ -1,6 +1,5 @@
 package health.privatelink.run;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import health.privatelink.Background;
 import health.privatelink.Deadline;
 import health.privatelink.Durations;
@@ -9,7 +8,6 @@ import health.privatelink.alert.AlertOutcome;
 import health.privatelink.alert.Alerter;
 import health.privatelink.check.Checker;
 import health.privatelink.check.Report;
-import health.privatelink.check.ReportJson;
 import health.privatelink.check.TargetResult;
 import health.privatelink.config.Config;
 import health.privatelink.config.Target;
@@ -21,7 +19,6 @@ import health.privatelink.dns.DnsResolver;
 import health.privatelink.probe.HttpProber;
 import health.privatelink.publish.MetricsOutcome;
 import health.privatelink.publish.MetricsPublisher;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.URI;
@@ -179,48 +176,5 @@ public final class Pipeline {
         "unhealthy",
         report.results().stream().filter(r -> !r.healthy()).map(r -> r.target().name()).toList());
     log.info("check finished", summary);
-  }
-
-  /** Writes the contract's report, with what was published, as one JSON object. */
-  public static void writeJson(Outcome outcome, JsonGenerator json) throws IOException {
-    json.writeStartObject();
-    ReportJson.writeFields(outcome.report(), json);
-    json.writeFieldName("published");
-    if (outcome.metrics().isEmpty() && outcome.alerts().isEmpty()) {
-      json.writeNull();
-    } else {
-      json.writeStartObject();
-      json.writeFieldName("metrics");
-      if (outcome.metrics().isPresent()) {
-        outcome.metrics().get().writeTo(json);
-      } else {
-        json.writeNull();
-      }
-      json.writeFieldName("alerts");
-      if (outcome.alerts().isPresent()) {
-        writeAlerts(outcome.alerts().get(), json);
-      } else {
-        json.writeNull();
-      }
-      json.writeEndObject();
-    }
-    json.writeEndObject();
-  }
-
-  private static void writeAlerts(AlertOutcome alerts, JsonGenerator json) throws IOException {
-    json.writeStartObject();
-    json.writeStringField("state", alerts.state().map(Enum::name).orElse(null));
-    json.writeArrayFieldStart("targets");
-    for (String target : alerts.targets()) {
-      json.writeString(target);
-    }
-    json.writeEndArray();
-    json.writeStringField("delivery", alerts.delivery().name());
-    json.writeArrayFieldStart("errors");
-    for (String error : alerts.errors()) {
-      json.writeString(error);
-    }
-    json.writeEndArray();
-    json.writeEndObject();
   }
 }
