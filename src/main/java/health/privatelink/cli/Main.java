@@ -1,22 +1,19 @@
 package health.privatelink.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import health.privatelink.Deadline;
 import health.privatelink.Json;
 import health.privatelink.check.Report;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
-import health.privatelink.config.Target;
 import health.privatelink.run.Pipeline;
 import health.privatelink.run.ReportJson;
+import health.privatelink.run.TimePlan;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
@@ -91,14 +88,10 @@ public final class Main {
     // the table or the report; without it the table says everything the log lines would.
     Pipeline pipeline =
         wiring.apply(config, publish ? err : new PrintStream(OutputStream.nullOutputStream()));
-    // Room to diagnose a target that used its whole budget; unused when all pass.
-    Duration budget = longestBudget(config.targets()).plus(Pipeline.DIAGNOSIS_BUDGET);
-    if (publish) {
-      budget = budget.plus(Pipeline.PUBLISH_RESERVE).plus(Pipeline.PUBLISH_BUDGET);
-    }
     Pipeline.Outcome outcome;
     try {
-      outcome = pipeline.run(config.targets(), Deadline.after(budget), publish);
+      outcome =
+          pipeline.run(config.targets(), TimePlan.commandLine(config.targets(), publish), publish);
     } catch (RuntimeException bug) {
       err.println("the checker failed:");
       bug.printStackTrace(err);
@@ -108,10 +101,6 @@ public final class Main {
     out.print(json ? toJson(outcome) : ReportTable.render(report));
     out.flush();
     return report.healthy() ? HEALTHY : UNHEALTHY;
-  }
-
-  private static Duration longestBudget(List<Target> targets) {
-    return targets.stream().map(Target::timeout).max(Duration::compareTo).orElseThrow();
   }
 
   private static String toJson(Pipeline.Outcome outcome) {

@@ -12,6 +12,7 @@ import health.privatelink.config.Target;
 import health.privatelink.config.TargetsParser;
 import health.privatelink.run.Pipeline;
 import health.privatelink.run.ReportJson;
+import health.privatelink.run.TimePlan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,9 +28,6 @@ import java.util.Map;
  * Errors} metric keeps its meaning.
  */
 public final class Handler implements RequestStreamHandler {
-  /** Left at the end of the invocation for writing the report and returning it. */
-  static final Duration SAFETY_MARGIN = Duration.ofMillis(300);
-
   private final Config config;
   private final Pipeline pipeline;
   private final TargetsParser manualTargets;
@@ -58,8 +56,7 @@ public final class Handler implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
-    Deadline deadline =
-        Deadline.after(Duration.ofMillis(context.getRemainingTimeInMillis())).minus(SAFETY_MARGIN);
+    Deadline deadline = TimePlan.lambda(Duration.ofMillis(context.getRemainingTimeInMillis()));
     Invocation invocation = Invocation.from(readEvent(input), manualTargets);
     List<Target> targets;
     boolean publish;

@@ -29,9 +29,6 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
  * that needs it and keeps it for the next runs.
  */
 public final class MetricsPublisher implements AutoCloseable {
-  /** Kept back from the deadline so that EMF lines can still be written after a failed call. */
-  static final Duration EMF_RESERVE = Duration.ofMillis(100);
-
   private final MetricsMode mode;
   private final String namespace;
   private final Supplier<CloudWatchClient> clientFactory;
@@ -104,7 +101,11 @@ public final class MetricsPublisher implements AutoCloseable {
         Priming.inBackground("cloudwatch-client", () -> CloudWatchApi.prime(client(), namespace)));
   }
 
-  /** Publishes the report's data points; a failure is recorded in the outcome, never thrown. */
+  /**
+   * Publishes the report's data points; a failure is recorded in the outcome, never thrown. The
+   * calls end by {@code deadline}; the points they did not send are then written as EMF lines, for
+   * which the run's time plan leaves room after it.
+   */
   public MetricsOutcome publish(Report report, Deadline deadline) {
     String modeName = mode.name().toLowerCase(Locale.ROOT);
     return switch (mode) {
@@ -120,7 +121,7 @@ public final class MetricsPublisher implements AutoCloseable {
 
   private MetricsOutcome publishByApi(String modeName, List<DataPoint> points, Deadline deadline) {
     CloudWatchApi.Sent sent;
-    Duration left = deadline.minus(EMF_RESERVE).remaining();
+    Duration left = deadline.remaining();
     if (left.compareTo(CloudWatchApi.MIN_CALL_TIME) < 0) {
       // Not even building the client: on a cold start that alone can outlast what is left.
       sent =
@@ -149,7 +150,7 @@ public final class MetricsPublisher implements AutoCloseable {
   private CloudWatchApi.Sent send(List<DataPoint> points, Deadline deadline) {
     try {
       CloudWatchClient cloudWatch = client();
-      return CloudWatchApi.send(cloudWatch, namespace, points, deadline.minus(EMF_RESERVE));
+      return CloudWatchApi.send(cloudWatch, namespace, points, deadline);
     } catch (RuntimeException e) {
       // send() turns every failed call into a value, so only building the client lands here (no
       // region, a malformed endpoint override). The next run tries again; this run's data

@@ -2,7 +2,6 @@ package health.privatelink.run;
 
 import health.privatelink.Background;
 import health.privatelink.Deadline;
-import health.privatelink.Durations;
 import health.privatelink.Log;
 import health.privatelink.alert.AlertOutcome;
 import health.privatelink.alert.Alerter;
@@ -24,7 +23,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,18 +36,6 @@ import javax.net.ssl.SSLContext;
  * on the command line both go through here, so they send the same thing.
  */
 public final class Pipeline {
-  /** Kept back from the checks for publishing, when the deadline is short. */
-  public static final Duration PUBLISH_RESERVE = Duration.ofSeconds(3);
-
-  /** The most publishing may take after the checks, however long the function may still run. */
-  public static final Duration PUBLISH_BUDGET = Duration.ofSeconds(10);
-
-  /**
-   * The most the diagnosis of failed targets may take; it comes out of the time before the publish
-   * reserve, never out of the reserve.
-   */
-  public static final Duration DIAGNOSIS_BUDGET = Duration.ofSeconds(3);
-
   private final Checker checker;
   private final Diagnoser diagnoser;
   private final MetricsPublisher metrics;
@@ -122,32 +108,32 @@ public final class Pipeline {
 
   /**
    * Checks {@code targets}, diagnoses the failed ones, logs the result and, when {@code publish},
-   * sends metrics and alerts; returns by {@code deadline}.
+   * sends metrics and alerts; returns by {@code deadline}, which {@link TimePlan} shares out.
    */
   public Outcome run(List<Target> targets, Deadline deadline, boolean publish) {
-    Duration reserve =
-        publish ? Durations.min(PUBLISH_RESERVE, deadline.remaining().dividedBy(3)) : Duration.ZERO;
-    Deadline beforePublishing = deadline.minus(reserve);
+    TimePlan plan = TimePlan.until(deadline, publish);
     // Alert state does not depend on this run's results: read it while the checks wait.
     Optional<Alerter.StateRead> stateRead =
         publish
-            ? Optional.of(alerter.startRead(targets.stream().map(Target::name).toList(), deadline))
+            ? Optional.of(
+                alerter.startRead(
+                    targets.stream().map(Target::name).toList(), plan.alertStateRead()))
             : Optional.empty();
-    Report checked = checker.run(targets, beforePublishing);
+    Report checked = checker.run(targets, plan.checks());
     Report report =
         new Report(
             checked.startedAt(),
             checked.duration(),
-            diagnoser.diagnose(
-                checked.results(), beforePublishing.min(Deadline.after(DIAGNOSIS_BUDGET))));
+            diagnoser.diagnose(checked.results(), plan.diagnosis()));
     logResults(report);
     if (!publish) {
       return new Outcome(report, Optional.empty(), Optional.empty());
     }
-    Deadline publishing = deadline.min(Deadline.after(PUBLISH_BUDGET));
+    Deadline publishing = plan.publishing();
     // Both are bounded by the deadline themselves; a bug in either still surfaces as an error.
     CompletableFuture<MetricsOutcome> sentMetrics =
-        Background.virtual("publish-metrics", () -> metrics.publish(report, publishing));
+        Background.virtual(
+            "publish-metrics", () -> metrics.publish(report, TimePlan.metricsCalls(publishing)));
     AlertOutcome alerted = alerter.process(report, publishing, stateRead);
     return new Outcome(report, Optional.of(sentMetrics.join()), Optional.of(alerted));
   }

@@ -340,7 +340,7 @@ class MetricsPublisherTest {
 
   @Test
   void withNoTimeLeftTheCallIsNotStartedAndEverythingGoesToEmf() {
-    Deadline almostOver = Deadline.after(MetricsPublisher.EMF_RESERVE.plusMillis(10));
+    Deadline almostOver = Deadline.after(CloudWatchApi.MIN_CALL_TIME.minusMillis(10));
 
     MetricsOutcome outcome = apiPublisher().publish(Reports.mixed(), almostOver);
 
