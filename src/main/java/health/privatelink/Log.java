@@ -3,9 +3,11 @@ package health.privatelink;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -29,6 +31,16 @@ public final class Log {
 
   public void error(String message, Map<String, ?> fields) {
     write("ERROR", message, fields);
+  }
+
+  /** The fields that report a bug: the error, and its stack trace within the one line. */
+  public static Map<String, Object> failure(Throwable bug) {
+    StringWriter trace = new StringWriter();
+    bug.printStackTrace(new PrintWriter(trace));
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("error", String.valueOf(bug));
+    fields.put("stackTrace", trace.toString());
+    return fields;
   }
 
   private void write(String level, String message, Map<String, ?> fields) {

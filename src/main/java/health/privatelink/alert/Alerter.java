@@ -1,6 +1,8 @@
 package health.privatelink.alert;
 
+import health.privatelink.Background;
 import health.privatelink.Deadline;
+import health.privatelink.Durations;
 import health.privatelink.Failure;
 import health.privatelink.Log;
 import health.privatelink.aws.CallLimits;
@@ -21,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -86,19 +89,15 @@ public final class Alerter {
   public StateRead startRead(List<String> names, Deadline deadline) {
     List<String> asked = List.copyOf(names);
     Instant now = Instant.now();
-    CompletableFuture<Map<String, AlertState>> loaded = new CompletableFuture<>();
     // A platform thread: on a cold start the read may wait on the client being built under a
     // lock, which would pin a virtual thread's carrier that the checks need.
-    Thread thread =
-        Thread.ofPlatform()
-            .daemon()
-            .name("alert-state-read")
-            .start(() -> {
-              try {
-                loaded.complete(store.load(asked, now, deadline));
-              } catch (RuntimeException e) {
-                loaded.completeExceptionally(e);
-              }
+    AtomicReference<Thread> thread = new AtomicReference<>();
+    CompletableFuture<Map<String, AlertState>> loaded =
+        Background.platform(
+            "alert-state-read",
+            () -> {
+              thread.set(Thread.currentThread());
+              return store.load(asked, now, deadline);
             });
     return new StateRead(asked, loaded, thread);
   }
@@ -107,13 +106,22 @@ public final class Alerter {
   public static final class StateRead {
     private final List<String> names;
     private final CompletableFuture<Map<String, AlertState>> loaded;
-    private final Thread thread;
+    private final AtomicReference<Thread> thread;
 
     private StateRead(
-        List<String> names, CompletableFuture<Map<String, AlertState>> loaded, Thread thread) {
+        List<String> names,
+        CompletableFuture<Map<String, AlertState>> loaded,
+        AtomicReference<Thread> thread) {
       this.names = names;
       this.loaded = loaded;
       this.thread = thread;
+    }
+
+    private void interrupt() {
+      Thread reading = thread.get();
+      if (reading != null) {
+        reading.interrupt();
+      }
     }
 
     /**
@@ -125,7 +133,7 @@ public final class Alerter {
       try {
         return loaded.get(Math.max(0, by.remaining().toNanos()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        thread.interrupt();
+        interrupt();
         throw new StateStoreException("reading alert state did not finish in time", e);
       } catch (ExecutionException e) {
         if (e.getCause() instanceof StateStoreException failed) {
@@ -134,7 +142,7 @@ public final class Alerter {
         throw new StateStoreException("reading alert state failed: " + e.getCause(), e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        thread.interrupt();
+        interrupt();
         throw new StateStoreException("interrupted while reading alert state", e);
       }
     }
@@ -152,7 +160,7 @@ public final class Alerter {
   public AlertOutcome process(Report report, Deadline deadline, Optional<StateRead> started) {
     Instant now = report.startedAt();
     // Calls end a little early, so the log lines and the return still fit before the deadline.
-    Deadline end = deadline.minus(min(deadline.remaining().dividedBy(20), FINISH_MARGIN));
+    Deadline end = deadline.minus(Durations.min(deadline.remaining().dividedBy(20), FINISH_MARGIN));
     Duration budget = end.remaining();
     Deadline readBy = end.min(Deadline.after(budget.dividedBy(4)));
     Deadline writeBy = end.min(Deadline.after(budget.dividedBy(2)));
@@ -306,10 +314,6 @@ public final class Alerter {
                 .message(message.body())
                 .messageAttributes(attributes)
                 .overrideConfiguration(within));
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private void storeDown(Run run, StateStoreException e, String what) {

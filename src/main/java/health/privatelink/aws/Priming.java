@@ -1,5 +1,7 @@
 package health.privatelink.aws;
 
+import health.privatelink.Background;
+import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
@@ -58,22 +60,18 @@ public final class Priming {
 
   /**
    * Runs {@code work} (building and priming a client) on a background thread, for the function's
-   * init. A failure is dropped: the first real call builds the client again and reports why it
-   * cannot. A platform thread, because building a client loads classes under locks, which would pin
-   * a virtual thread's carrier for that whole time.
+   * init. A failure is left in the future, which nobody but tests reads: the first real call builds
+   * the client again and reports why it cannot. A platform thread, because building a client loads
+   * classes under locks, which would pin a virtual thread's carrier for that whole time.
    *
-   * @return the thread, for tests to wait on
+   * @return the work's completion, for tests to wait on
    */
-  public static Thread inBackground(String name, Runnable work) {
-    return Thread.ofPlatform()
-        .daemon()
-        .name(name)
-        .start(() -> {
-          try {
-            work.run();
-          } catch (RuntimeException e) {
-            // Left for the first real call to meet and report.
-          }
+  public static CompletableFuture<Void> inBackground(String name, Runnable work) {
+    return Background.platform(
+        name,
+        () -> {
+          work.run();
+          return null;
         });
   }
 

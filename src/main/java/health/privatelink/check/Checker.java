@@ -1,5 +1,6 @@
 package health.privatelink.check;
 
+import health.privatelink.Background;
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
 import health.privatelink.Reason;
@@ -28,7 +29,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The orchestrator: checks every target concurrently, each on its own virtual thread, under one
  * deadline it owns, and builds the report. A check that overruns its budget is aborted and reported
- * as a timeout of the phase it was in.
+ * as a timeout of the phase it was in; a check that throws is a bug of the checker and fails the
+ * whole run with a {@link CheckerException}.
  */
 public final class Checker {
   /** How long an aborted check may take to notice and report its own timeout. */
@@ -55,10 +57,8 @@ public final class Checker {
     for (Target target : targets) {
       Deadline deadline = Deadline.after(target.timeout()).min(runDeadline);
       Trace trace = new Trace();
-      CompletableFuture<TargetResult> result = new CompletableFuture<>();
-      Thread.ofVirtual()
-          .name("check-" + target.name())
-          .start(() -> result.complete(check(target, deadline, trace)));
+      CompletableFuture<TargetResult> result =
+          Background.virtual("check-" + target.name(), () -> check(target, deadline, trace));
       running.add(new Running(target, deadline, trace, result, System.nanoTime()));
     }
     List<TargetResult> results = new ArrayList<>(targets.size());
@@ -86,19 +86,29 @@ public final class Checker {
           Math.max(0, r.deadline().nanoTime() + ABORT_GRACE.toNanos() - System.nanoTime());
       try {
         return r.result().get(graceLeft, TimeUnit.NANOSECONDS);
-      } catch (TimeoutException | ExecutionException stuck) {
+      } catch (TimeoutException stuck) {
         return timedOut(r);
+      } catch (ExecutionException e) {
+        throw bug(r, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return timedOut(r);
       }
     } catch (ExecutionException e) {
-      throw new IllegalStateException("check of " + r.target().name() + " failed", e.getCause());
+      throw bug(r, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       r.trace().abort();
       return timedOut(r);
     }
+  }
+
+  /**
+   * A check that threw: the checker has a bug, which fails the run rather than reading as a failure
+   * of the target.
+   */
+  private static CheckerException bug(Running r, ExecutionException e) {
+    return new CheckerException("the check of " + r.target().name() + " failed", e.getCause());
   }
 
   /** The result of a check that did not come back even after being aborted. */

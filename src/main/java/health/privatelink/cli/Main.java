@@ -1,33 +1,34 @@
 package health.privatelink.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import health.privatelink.Deadline;
 import health.privatelink.Json;
 import health.privatelink.aws.AwsSettings;
 import health.privatelink.check.Report;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
-import health.privatelink.config.Target;
 import health.privatelink.run.Pipeline;
+import health.privatelink.run.ReportJson;
+import health.privatelink.run.TimePlan;
 import health.privatelink.run.Wiring;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The command line: one check of the configured targets from wherever it runs. Exit status 0 when
- * all are healthy, 1 when some are not, 2 for bad configuration or usage.
+ * all are healthy, 1 when some are not, 2 for bad configuration or usage, 3 when the checker itself
+ * failed (a bug; its stack trace goes to standard error).
  */
 public final class Main {
   static final int HEALTHY = 0;
   static final int UNHEALTHY = 1;
   static final int BAD_CONFIGURATION = 2;
+  static final int CHECKER_FAILED = 3;
 
   private static final String USAGE =
       """
@@ -40,16 +41,28 @@ public final class Main {
         --publish   also send CloudWatch metrics and SNS alerts, as the Lambda function does
         --help      print this text
 
-      Exit status: 0 all healthy, 1 some unhealthy, 2 bad configuration or usage.
+      Exit status: 0 all healthy, 1 some unhealthy, 2 bad configuration or usage,
+      3 the checker itself failed (a bug; the stack trace on standard error).
       """;
 
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv(), System.out, System.err));
+    System.exit(run(args, System.getenv(), Wiring.jvmTls(), System.out, System.err));
   }
 
-  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+  /**
+   * One invocation of the command line.
+   *
+   * @param env the environment, read once into the configuration and the AWS settings
+   * @param tls makes the TLS connections of the checks: the JVM's trust store in production
+   */
+  static int run(
+      String[] args,
+      Map<String, String> env,
+      SSLSocketFactory tls,
+      PrintStream out,
+      PrintStream err) {
     boolean json = false;
     boolean publish = false;
     for (String arg : args) {
@@ -80,29 +93,28 @@ public final class Main {
         Wiring.pipeline(
             config,
             AwsSettings.from(env),
-            Wiring.jvmTls(),
+            tls,
             publish ? err : new PrintStream(OutputStream.nullOutputStream()));
-    // Room to diagnose a target that used its whole budget; unused when all pass.
-    Duration budget = longestBudget(config.targets()).plus(Pipeline.DIAGNOSIS_BUDGET);
-    if (publish) {
-      budget = budget.plus(Pipeline.PUBLISH_RESERVE).plus(Pipeline.PUBLISH_BUDGET);
+    Pipeline.Outcome outcome;
+    try {
+      outcome =
+          pipeline.run(config.targets(), TimePlan.commandLine(config.targets(), publish), publish);
+    } catch (RuntimeException bug) {
+      err.println("the checker failed:");
+      bug.printStackTrace(err);
+      return CHECKER_FAILED;
     }
-    Pipeline.Outcome outcome = pipeline.run(config.targets(), Deadline.after(budget), publish);
     Report report = outcome.report();
     out.print(json ? toJson(outcome) : ReportTable.render(report));
     out.flush();
     return report.healthy() ? HEALTHY : UNHEALTHY;
   }
 
-  private static Duration longestBudget(List<Target> targets) {
-    return targets.stream().map(Target::timeout).max(Duration::compareTo).orElseThrow();
-  }
-
   private static String toJson(Pipeline.Outcome outcome) {
     StringWriter text = new StringWriter();
     try (JsonGenerator json = Json.factory().createGenerator(text)) {
       json.useDefaultPrettyPrinter();
-      Pipeline.writeJson(outcome, json);
+      ReportJson.write(outcome, json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

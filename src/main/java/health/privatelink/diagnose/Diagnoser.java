@@ -1,9 +1,13 @@
 package health.privatelink.diagnose;
 
+import health.privatelink.Background;
 import health.privatelink.Deadline;
+import health.privatelink.Log;
 import health.privatelink.Reason;
 import health.privatelink.aws.Lazy;
 import health.privatelink.check.TargetResult;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,25 +27,32 @@ import java.util.function.Supplier;
  * Explains failed checks: looks up the VPC endpoint behind each failed target, all of them at once,
  * and attaches one {@link Rules} sentence to each. Healthy targets cost nothing; nothing is kept
  * from one run to the next; a lookup that fails or overruns becomes {@code could not diagnose:
- * ...}, never an exception, so the check result always comes back.
+ * ...}, never an exception, so the check result always comes back; a bug reads {@code could not
+ * diagnose: internal error} and is logged at ERROR with its stack trace.
  */
 public final class Diagnoser {
   /** How long past the deadline a lookup may take to notice it and report its own timeout. */
   private static final Duration GRACE = Duration.ofMillis(200);
 
+  /** What the report says of a target whose diagnosis hit a bug; the log line has the details. */
+  static final String INTERNAL_ERROR = "could not diagnose: internal error";
+
   private final Lazy<Ec2> ec2;
   private final Scope scope;
   private final LocalAddress localAddress;
+  private final Log log;
 
   /**
    * @param ec2 makes the EC2 lookups on first use: a run where nothing fails builds nothing
    * @param scope where to look; with nothing configured there is no diagnosis and no EC2 call
    * @param localAddress the function's own address toward an endpoint
+   * @param log where a bug in the diagnosis is reported
    */
-  public Diagnoser(Supplier<Ec2> ec2, Scope scope, LocalAddress localAddress) {
+  public Diagnoser(Supplier<Ec2> ec2, Scope scope, LocalAddress localAddress, Log log) {
     this.ec2 = new Lazy<>(ec2);
     this.scope = scope;
     this.localAddress = localAddress;
+    this.log = log;
   }
 
   /** A diagnoser that leaves every result as it is: for runs without VPC_ID or VPC_ENDPOINT_IDS. */
@@ -51,7 +62,8 @@ public final class Diagnoser {
           throw new IllegalStateException("no diagnosis configured");
         },
         new Scope(List.of(), Optional.empty(), List.of()),
-        peer -> Optional.empty());
+        peer -> Optional.empty(),
+        new Log(new PrintStream(OutputStream.nullOutputStream())));
   }
 
   /** Whether failed targets get a diagnosis. */
@@ -75,11 +87,8 @@ public final class Diagnoser {
       if (r.healthy()) {
         continue;
       }
-      CompletableFuture<String> sentence = new CompletableFuture<>();
-      Thread.ofVirtual()
-          .name("diagnose-" + r.target().name())
-          .start(() -> sentence.complete(diagnoseOne(r, deadline)));
-      running.put(i, sentence);
+      running.put(
+          i, Background.virtual("diagnose-" + r.target().name(), () -> diagnoseOne(r, deadline)));
     }
     Deadline waitUntil = new Deadline(deadline.nanoTime() + GRACE.toNanos());
     List<TargetResult> diagnosed = new ArrayList<>(results);
@@ -93,27 +102,43 @@ public final class Diagnoser {
         Thread.currentThread().interrupt();
         sentence = "could not diagnose: interrupted";
       } catch (ExecutionException e) {
-        throw new IllegalStateException("diagnosis failed", e.getCause());
+        sentence = internalError(results.get(entry.getKey()), e.getCause());
       }
       diagnosed.set(entry.getKey(), results.get(entry.getKey()).withDiagnosis(sentence));
     }
     return diagnosed;
   }
 
+  /**
+   * A bug in the diagnosis (anything it throws that is not an {@link Ec2Exception}) is logged with
+   * its stack trace and leaves the check result as it is, so the run and its publishing go on.
+   */
+  private String internalError(TargetResult result, Throwable bug) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("target", result.target().name());
+    fields.putAll(Log.failure(bug));
+    log.error("diagnosis failed", fields);
+    return INTERNAL_ERROR;
+  }
+
   private String diagnoseOne(TargetResult result, Deadline deadline) {
+    Ec2 client;
     try {
-      return Rules.diagnose(lookUp(result, deadline));
-    } catch (Ec2Exception e) {
-      return "could not diagnose: " + e.getMessage();
+      client = ec2.get();
     } catch (RuntimeException e) {
       // Building the client: no region, an unreadable endpoint override.
       return "could not diagnose: cannot set up the EC2 calls: " + describe(e);
     }
+    try {
+      return Rules.diagnose(lookUp(client, result, deadline));
+    } catch (Ec2Exception e) {
+      return "could not diagnose: " + e.getMessage();
+    }
   }
 
   /** Asks EC2 what {@link Rules} needs to know about the endpoint behind one failed target. */
-  private Rules.Facts lookUp(TargetResult result, Deadline deadline) throws Ec2Exception {
-    Ec2 client = ec2.get();
+  private Rules.Facts lookUp(Ec2 client, TargetResult result, Deadline deadline)
+      throws Ec2Exception {
     String host = result.target().host();
     int port = result.target().port();
     Reason reason = result.failure().orElseThrow().reason();

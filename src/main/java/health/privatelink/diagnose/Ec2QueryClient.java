@@ -1,5 +1,6 @@
 package health.privatelink.diagnose;
 
+import health.privatelink.Background;
 import health.privatelink.Deadline;
 import health.privatelink.aws.AwsClients;
 import health.privatelink.aws.CallLimits;
@@ -222,16 +223,8 @@ public final class Ec2QueryClient implements Ec2 {
   private Xml.Node attempt(String action, Map<String, String> params, Deadline deadline)
       throws Ec2Exception, Transient {
     AtomicReference<ExecutableHttpRequest> inFlight = new AtomicReference<>();
-    CompletableFuture<Xml.Node> answer = new CompletableFuture<>();
-    Thread.ofVirtual()
-        .name("ec2-" + action)
-        .start(() -> {
-          try {
-            answer.complete(send(action, params, inFlight));
-          } catch (Throwable t) {
-            answer.completeExceptionally(t);
-          }
-        });
+    CompletableFuture<Xml.Node> answer =
+        Background.virtual("ec2-" + action, () -> send(action, params, inFlight));
     try {
       return answer.get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {

@@ -1,5 +1,6 @@
 package health.privatelink.dns;
 
+import health.privatelink.Background;
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
 import health.privatelink.Json;
@@ -57,7 +58,7 @@ public final class DnsResolver {
    * Replies are parsed on a virtual thread of their own: not on dnsjava's single selector thread,
    * and not on the common pool, which has one thread on a two-core Lambda.
    */
-  private static final Executor PARSING = task -> Thread.ofVirtual().start(task);
+  private static final Executor PARSING = Background.virtualThreads("dns-reply");
 
   private final List<InetSocketAddress> servers;
 

@@ -12,6 +12,8 @@ import health.privatelink.config.ConfigParser;
 import health.privatelink.config.Target;
 import health.privatelink.config.TargetsParser;
 import health.privatelink.run.Pipeline;
+import health.privatelink.run.ReportJson;
+import health.privatelink.run.TimePlan;
 import health.privatelink.run.Wiring;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,9 +30,6 @@ import java.util.Map;
  * Errors} metric keeps its meaning.
  */
 public final class Handler implements RequestStreamHandler {
-  /** Left at the end of the invocation for writing the report and returning it. */
-  static final Duration SAFETY_MARGIN = Duration.ofMillis(300);
-
   private final Config config;
   private final Pipeline pipeline;
   private final TargetsParser manualTargets;
@@ -63,8 +62,7 @@ public final class Handler implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
-    Deadline deadline =
-        Deadline.after(Duration.ofMillis(context.getRemainingTimeInMillis())).minus(SAFETY_MARGIN);
+    Deadline deadline = TimePlan.lambda(Duration.ofMillis(context.getRemainingTimeInMillis()));
     Invocation invocation = Invocation.from(readEvent(input), manualTargets);
     List<Target> targets;
     boolean publish;
@@ -82,9 +80,16 @@ public final class Handler implements RequestStreamHandler {
         log.info("manual invocation", fields);
       }
     }
-    Pipeline.Outcome outcome = pipeline.run(targets, deadline, publish);
+    Pipeline.Outcome outcome;
+    try {
+      outcome = pipeline.run(targets, deadline, publish);
+    } catch (RuntimeException bug) {
+      // The checker is broken: the invocation fails, so Lambda's Errors metric counts it.
+      log.error("checker failed", Log.failure(bug));
+      throw bug;
+    }
     try (JsonGenerator json = Json.factory().createGenerator(output)) {
-      Pipeline.writeJson(outcome, json);
+      ReportJson.write(outcome, json);
     }
   }
 

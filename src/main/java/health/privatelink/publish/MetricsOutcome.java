@@ -1,7 +1,5 @@
 package health.privatelink.publish;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,16 +18,5 @@ public record MetricsOutcome(
   public MetricsOutcome {
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(error, "error");
-  }
-
-  /** Writes this outcome as one JSON object, every key always present. */
-  public void writeTo(JsonGenerator out) throws IOException {
-    out.writeStartObject();
-    out.writeStringField("mode", mode);
-    out.writeNumberField("dataPoints", dataPoints);
-    out.writeNumberField("sentByApi", sentByApi);
-    out.writeNumberField("writtenAsEmf", writtenAsEmf);
-    out.writeStringField("error", error.orElse(null));
-    out.writeEndObject();
   }
 }

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
@@ -26,9 +27,6 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
  * that needs it and keeps it for the next runs.
  */
 public final class MetricsPublisher implements AutoCloseable {
-  /** Kept back from the deadline so that EMF lines can still be written after a failed call. */
-  static final Duration EMF_RESERVE = Duration.ofMillis(100);
-
   private final MetricsMode mode;
   private final String namespace;
   private final Supplier<CloudWatchClient> clientFactory;
@@ -69,9 +67,10 @@ public final class MetricsPublisher implements AutoCloseable {
    * while the checks wait on the network instead of after them. A failure here is left for the
    * first publish to meet and report.
    *
-   * @return the background thread, for tests to wait on; empty when there is nothing to prepare
+   * @return the background work's completion, for tests to wait on; empty when there is nothing to
+   *     prepare
    */
-  public Optional<Thread> prepare() {
+  public Optional<CompletableFuture<Void>> prepare() {
     if (mode != MetricsMode.API) {
       return Optional.empty();
     }
@@ -79,7 +78,11 @@ public final class MetricsPublisher implements AutoCloseable {
         Priming.inBackground("cloudwatch-client", () -> CloudWatchApi.prime(client(), namespace)));
   }
 
-  /** Publishes the report's data points; a failure is recorded in the outcome, never thrown. */
+  /**
+   * Publishes the report's data points; a failure is recorded in the outcome, never thrown. The
+   * calls end by {@code deadline}; the points they did not send are then written as EMF lines, for
+   * which the run's time plan leaves room after it.
+   */
   public MetricsOutcome publish(Report report, Deadline deadline) {
     String modeName = mode.name().toLowerCase(Locale.ROOT);
     return switch (mode) {
@@ -95,7 +98,7 @@ public final class MetricsPublisher implements AutoCloseable {
 
   private MetricsOutcome publishByApi(String modeName, List<DataPoint> points, Deadline deadline) {
     CloudWatchApi.Sent sent;
-    Duration left = deadline.minus(EMF_RESERVE).remaining();
+    Duration left = deadline.remaining();
     if (left.compareTo(CloudWatchApi.MIN_CALL_TIME) < 0) {
       // Not even building the client: on a cold start that alone can outlast what is left.
       sent =
@@ -124,7 +127,7 @@ public final class MetricsPublisher implements AutoCloseable {
   private CloudWatchApi.Sent send(List<DataPoint> points, Deadline deadline) {
     try {
       CloudWatchClient cloudWatch = client();
-      return CloudWatchApi.send(cloudWatch, namespace, points, deadline.minus(EMF_RESERVE));
+      return CloudWatchApi.send(cloudWatch, namespace, points, deadline);
     } catch (RuntimeException e) {
       // send() turns every failed call into a value, so only building the client lands here (no
       // region, a malformed endpoint override). The next run tries again; this run's data

@@ -1,22 +1,19 @@
 package health.privatelink.run;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import health.privatelink.Background;
 import health.privatelink.Deadline;
 import health.privatelink.Log;
 import health.privatelink.alert.AlertOutcome;
 import health.privatelink.alert.Alerter;
 import health.privatelink.check.Checker;
 import health.privatelink.check.Report;
-import health.privatelink.check.ReportJson;
 import health.privatelink.check.TargetResult;
 import health.privatelink.config.Target;
 import health.privatelink.diagnose.Diagnoser;
 import health.privatelink.publish.MetricsOutcome;
 import health.privatelink.publish.MetricsPublisher;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,18 +26,6 @@ import java.util.concurrent.CompletableFuture;
  * on the command line both go through here, so they send the same thing.
  */
 public final class Pipeline {
-  /** Kept back from the checks for publishing, when the deadline is short. */
-  public static final Duration PUBLISH_RESERVE = Duration.ofSeconds(3);
-
-  /** The most publishing may take after the checks, however long the function may still run. */
-  public static final Duration PUBLISH_BUDGET = Duration.ofSeconds(10);
-
-  /**
-   * The most the diagnosis of failed targets may take; it comes out of the time before the publish
-   * reserve, never out of the reserve.
-   */
-  public static final Duration DIAGNOSIS_BUDGET = Duration.ofSeconds(3);
-
   private final Checker checker;
   private final Diagnoser diagnoser;
   private final MetricsPublisher metrics;
@@ -75,33 +60,32 @@ public final class Pipeline {
 
   /**
    * Checks {@code targets}, diagnoses the failed ones, logs the result and, when {@code publish},
-   * sends metrics and alerts; returns by {@code deadline}.
+   * sends metrics and alerts; returns by {@code deadline}, which {@link TimePlan} shares out.
    */
   public Outcome run(List<Target> targets, Deadline deadline, boolean publish) {
-    Duration reserve =
-        publish ? min(PUBLISH_RESERVE, deadline.remaining().dividedBy(3)) : Duration.ZERO;
-    Deadline beforePublishing = deadline.minus(reserve);
+    TimePlan plan = TimePlan.until(deadline, publish);
     // Alert state does not depend on this run's results: read it while the checks wait.
     Optional<Alerter.StateRead> stateRead =
         publish
-            ? Optional.of(alerter.startRead(targets.stream().map(Target::name).toList(), deadline))
+            ? Optional.of(
+                alerter.startRead(
+                    targets.stream().map(Target::name).toList(), plan.alertStateRead()))
             : Optional.empty();
-    Report checked = checker.run(targets, beforePublishing);
+    Report checked = checker.run(targets, plan.checks());
     Report report =
         new Report(
             checked.startedAt(),
             checked.duration(),
-            diagnoser.diagnose(
-                checked.results(), beforePublishing.min(Deadline.after(DIAGNOSIS_BUDGET))));
+            diagnoser.diagnose(checked.results(), plan.diagnosis()));
     logResults(report);
     if (!publish) {
       return new Outcome(report, Optional.empty(), Optional.empty());
     }
-    Deadline publishing = deadline.min(Deadline.after(PUBLISH_BUDGET));
+    Deadline publishing = plan.publishing();
     // Both are bounded by the deadline themselves; a bug in either still surfaces as an error.
     CompletableFuture<MetricsOutcome> sentMetrics =
-        CompletableFuture.supplyAsync(
-            () -> metrics.publish(report, publishing), task -> Thread.ofVirtual().start(task));
+        Background.virtual(
+            "publish-metrics", () -> metrics.publish(report, TimePlan.metricsCalls(publishing)));
     AlertOutcome alerted = alerter.process(report, publishing, stateRead);
     return new Outcome(report, Optional.of(sentMetrics.join()), Optional.of(alerted));
   }
@@ -130,52 +114,5 @@ public final class Pipeline {
         "unhealthy",
         report.results().stream().filter(r -> !r.healthy()).map(r -> r.target().name()).toList());
     log.info("check finished", summary);
-  }
-
-  /** Writes the contract's report, with what was published, as one JSON object. */
-  public static void writeJson(Outcome outcome, JsonGenerator json) throws IOException {
-    json.writeStartObject();
-    ReportJson.writeFields(outcome.report(), json);
-    json.writeFieldName("published");
-    if (outcome.metrics().isEmpty() && outcome.alerts().isEmpty()) {
-      json.writeNull();
-    } else {
-      json.writeStartObject();
-      json.writeFieldName("metrics");
-      if (outcome.metrics().isPresent()) {
-        outcome.metrics().get().writeTo(json);
-      } else {
-        json.writeNull();
-      }
-      json.writeFieldName("alerts");
-      if (outcome.alerts().isPresent()) {
-        writeAlerts(outcome.alerts().get(), json);
-      } else {
-        json.writeNull();
-      }
-      json.writeEndObject();
-    }
-    json.writeEndObject();
-  }
-
-  private static void writeAlerts(AlertOutcome alerts, JsonGenerator json) throws IOException {
-    json.writeStartObject();
-    json.writeStringField("state", alerts.state().map(Enum::name).orElse(null));
-    json.writeArrayFieldStart("targets");
-    for (String target : alerts.targets()) {
-      json.writeString(target);
-    }
-    json.writeEndArray();
-    json.writeStringField("delivery", alerts.delivery().name());
-    json.writeArrayFieldStart("errors");
-    for (String error : alerts.errors()) {
-      json.writeString(error);
-    }
-    json.writeEndArray();
-    json.writeEndObject();
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 }

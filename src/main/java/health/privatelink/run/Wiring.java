@@ -48,7 +48,7 @@ public final class Wiring {
             new DnsResolver(config.dnsServers()),
             new HttpProber(tls, Clock.systemUTC()),
             Clock.systemUTC()),
-        diagnoser(config, aws),
+        diagnoser(config, aws, stdout),
         metrics(config, aws, stdout),
         alerter(config, aws, stdout),
         stdout);
@@ -67,12 +67,13 @@ public final class Wiring {
    * The diagnosis as configured: nothing without VPC_ID or VPC_ENDPOINT_IDS; otherwise EC2 calls
    * made only once a target fails.
    */
-  public static Diagnoser diagnoser(Config config, AwsClients aws) {
+  public static Diagnoser diagnoser(Config config, AwsClients aws, PrintStream stdout) {
     Scope scope = Scope.from(config);
     if (!scope.configured()) {
       return Diagnoser.off();
     }
-    return new Diagnoser(() -> new Ec2QueryClient(aws.ec2()), scope, LocalAddress.system());
+    return new Diagnoser(
+        () -> new Ec2QueryClient(aws.ec2()), scope, LocalAddress.system(), new Log(stdout));
   }
 
   /** Metrics as METRICS_MODE says, the CloudWatch client made on the first run that needs it. */

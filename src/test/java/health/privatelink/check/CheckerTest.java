@@ -2,6 +2,7 @@ package health.privatelink.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.privatelink.Deadline;
@@ -11,6 +12,7 @@ import health.privatelink.config.Target;
 import health.privatelink.dns.DnsResolver;
 import health.privatelink.probe.HttpProber;
 import health.privatelink.testing.Blackhole;
+import health.privatelink.testing.BrokenTls;
 import health.privatelink.testing.DnsTestServer;
 import health.privatelink.testing.HttpTestServer;
 import health.privatelink.testing.TestPki;
@@ -71,6 +73,32 @@ class CheckerTest {
         Duration.ofMillis(timeoutMs),
         body,
         cidrs);
+  }
+
+  @Test
+  void aCheckThatThrowsFailsTheRunAtOnceInsteadOfReadingAsATimeout() throws Exception {
+    dns.on(HOST).a("127.0.0.1");
+    Checker broken =
+        new Checker(
+            new DnsResolver(List.of(dns.address())),
+            new HttpProber(new BrokenTls(), Clock.systemUTC()),
+            Clock.systemUTC());
+    try (var server = HttpTestServer.https(TLS, HttpTestServer.respond(200, "ok"))) {
+      long start = System.nanoTime();
+
+      CheckerException thrown =
+          assertThrows(
+              CheckerException.class,
+              () ->
+                  broken.run(
+                      List.of(target("api", HOST, server.port(), 5000, LOOPBACK, Optional.empty())),
+                      Deadline.after(Duration.ofSeconds(10))));
+
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(tookMs < 2_000, "the bug surfaced after " + tookMs + " ms of a 5 s budget");
+      assertEquals("the check of api failed", thrown.getMessage());
+      assertEquals(BrokenTls.BUG, thrown.getCause().getMessage());
+    }
   }
 
   @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.privatelink.run.Wiring;
+import health.privatelink.testing.BrokenTls;
 import health.privatelink.testing.DnsTestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -32,6 +34,7 @@ class MainTest {
     return Main.run(
         args,
         env,
+        Wiring.jvmTls(),
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
@@ -113,5 +116,54 @@ class MainTest {
   void helpExitsZero() {
     assertEquals(0, run(Map.of(), "--help"));
     assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: java -jar"));
+  }
+
+  @Test
+  void aBugInACheckExitsThreeWithTheStackTraceOnStandardError() throws Exception {
+    dns.on("api.private.prefect.cloud").a("127.0.0.1");
+    // Accepts the TCP connection, so the check reaches the TLS code with the bug.
+    java.net.ServerSocket listening =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    Map<String, String> env =
+        Map.of(
+            "TARGETS",
+            "[{\"name\": \"prefect-api\", \"url\": \"https://api.private.prefect.cloud:"
+                + listening.getLocalPort()
+                + "/api/health\"}]",
+            "DNS_SERVERS",
+            "127.0.0.1:" + dns.address().getPort(),
+            "EXPECTED_CIDRS",
+            "127.0.0.0/8",
+            "DEFAULT_TIMEOUT_MS",
+            "5000");
+    long start = System.nanoTime();
+
+    int status =
+        Main.run(
+            new String[] {"--json"},
+            env,
+            new BrokenTls(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    String stderr = err.toString(StandardCharsets.UTF_8);
+    assertEquals(Main.CHECKER_FAILED, status, stderr);
+    assertEquals(3, status);
+    assertTrue(stderr.startsWith("the checker failed:\n"), stderr);
+    assertTrue(stderr.contains("CheckerException: the check of prefect-"), stderr);
+    assertTrue(stderr.contains(BrokenTls.BUG), stderr);
+    assertTrue(stderr.contains("\tat health.privatelink."), stderr);
+    assertEquals("", out.toString(StandardCharsets.UTF_8), "no report for a broken run");
+    assertTrue(tookMs < 3_000, "the bug surfaced after " + tookMs + " ms of a 5 s budget");
+    listening.close();
+  }
+
+  @Test
+  void theUsageTextNamesExitStatusThree() {
+    assertEquals(0, run(Map.of(), "--help"));
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8).contains("3 the checker itself failed"),
+        out.toString(StandardCharsets.UTF_8));
   }
 }

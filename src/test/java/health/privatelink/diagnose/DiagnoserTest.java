@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
+import health.privatelink.Log;
 import health.privatelink.Reason;
 import health.privatelink.check.TargetResult;
 import health.privatelink.check.Timings;
@@ -13,9 +14,12 @@ import health.privatelink.config.Target;
 import health.privatelink.testing.Ec2TestServer;
 import health.privatelink.testing.SilentServer;
 import health.privatelink.testing.TestAws;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -317,7 +321,8 @@ class DiagnoserTest {
               return client();
             },
             new Scope(List.of(), Optional.empty(), List.of(FUNCTION_GROUP)),
-            peer -> Optional.of(FUNCTION_ADDRESS));
+            peer -> Optional.of(FUNCTION_ADDRESS),
+            log());
     TargetResult failed = failed(Reason.NXDOMAIN);
 
     List<TargetResult> out =
@@ -391,7 +396,7 @@ class DiagnoserTest {
   void unreachableEc2IsReported() throws Exception {
     URI nowhere = SilentServer.unreachable();
     Diagnoser diagnoser =
-        new Diagnoser(() -> TestAws.ec2(nowhere), inVpc(), peer -> Optional.empty());
+        new Diagnoser(() -> TestAws.ec2(nowhere), inVpc(), peer -> Optional.empty(), log());
 
     String sentence =
         diagnoser
@@ -412,7 +417,8 @@ class DiagnoserTest {
               throw new IllegalStateException("Unable to load region");
             },
             inVpc(),
-            peer -> Optional.empty());
+            peer -> Optional.empty(),
+            log());
 
     assertEquals(
         Optional.of("could not diagnose: cannot set up the EC2 calls: Unable to load region"),
@@ -422,7 +428,69 @@ class DiagnoserTest {
             .diagnosis());
   }
 
+  @Test
+  void aBugInTheDiagnosisReadsAsAnInternalErrorAndIsLoggedAtOnce() throws Exception {
+    Ec2 broken =
+        new Ec2() {
+          @Override
+          public List<VpcEndpoint> vpcEndpointsById(
+              java.util.Collection<String> ids, Deadline deadline) {
+            throw new IllegalArgumentException("a bug in vpcEndpointsById");
+          }
+
+          @Override
+          public List<VpcEndpoint> vpcEndpointsInVpc(String vpcId, Deadline deadline) {
+            throw new IllegalArgumentException("a bug in vpcEndpointsInVpc");
+          }
+
+          @Override
+          public java.util.Map<String, List<String>> servicePrivateDnsNames(
+              java.util.Collection<String> services, Deadline deadline) {
+            throw new AssertionError("not reached");
+          }
+
+          @Override
+          public List<SecurityGroup> securityGroups(
+              java.util.Collection<String> ids, Deadline deadline) {
+            throw new AssertionError("not reached");
+          }
+
+          @Override
+          public List<String> securityGroupsOfAddress(InetAddress address, Deadline deadline) {
+            throw new AssertionError("not reached");
+          }
+        };
+    Diagnoser diagnoser = new Diagnoser(() -> broken, inVpc(), peer -> Optional.empty(), log());
+    long start = System.nanoTime();
+
+    List<TargetResult> out =
+        diagnoser.diagnose(
+            List.of(failed(Reason.NXDOMAIN), passed()), Deadline.after(Duration.ofSeconds(10)));
+
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(tookMs < 2_000, "the bug surfaced after " + tookMs + " ms of a 10 s budget");
+    assertEquals(Optional.of("could not diagnose: internal error"), out.getFirst().diagnosis());
+    assertEquals(Optional.empty(), out.get(1).diagnosis());
+    assertEquals(Reason.NXDOMAIN, out.getFirst().failure().orElseThrow().reason());
+    com.fasterxml.jackson.databind.JsonNode line =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(stdout.toString(StandardCharsets.UTF_8).strip());
+    assertEquals("ERROR", line.get("level").asText());
+    assertEquals("diagnosis failed", line.get("message").asText());
+    assertEquals("prefect-api", line.get("target").asText());
+    assertTrue(
+        line.get("stackTrace").asText().contains("IllegalArgumentException: a bug in vpcEndpoints"),
+        line.toString());
+    assertTrue(line.get("stackTrace").asText().contains("\tat "), line.toString());
+  }
+
   // ------------------------------------------------------------------ helpers
+
+  private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+
+  private Log log() {
+    return new Log(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+  }
 
   private String diagnosis(Scope scope, TargetResult failed) {
     return diagnoser(scope)
@@ -433,7 +501,7 @@ class DiagnoserTest {
   }
 
   private Diagnoser diagnoser(Scope scope) {
-    return new Diagnoser(this::client, scope, peer -> Optional.of(FUNCTION_ADDRESS));
+    return new Diagnoser(this::client, scope, peer -> Optional.of(FUNCTION_ADDRESS), log());
   }
 
   private Ec2 client() {

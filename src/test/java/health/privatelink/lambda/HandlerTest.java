@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.alert.AlertRules;
 import health.privatelink.alert.Alerter;
 import health.privatelink.alert.MemoryStateStore;
+import health.privatelink.aws.AwsSettings;
 import health.privatelink.check.Checker;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigException;
@@ -23,6 +24,8 @@ import health.privatelink.dns.DnsResolver;
 import health.privatelink.probe.HttpProber;
 import health.privatelink.publish.MetricsPublisher;
 import health.privatelink.run.Pipeline;
+import health.privatelink.run.Wiring;
+import health.privatelink.testing.BrokenTls;
 import health.privatelink.testing.DnsTestServer;
 import health.privatelink.testing.TestPki;
 import java.io.ByteArrayInputStream;
@@ -104,6 +107,64 @@ class HandlerTest {
 
   private String log() {
     return stdout.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aBugInACheckFailsTheInvocationWithItsStackTraceLogged() throws Exception {
+    dns.on("api.private.prefect.cloud").a("127.0.0.1");
+    // Accepts the TCP connection, so the check reaches the TLS code with the bug.
+    java.net.ServerSocket listening =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    Config config =
+        ConfigParser.parse(
+            Map.of(
+                "TARGETS",
+                "[{\"name\": \"prefect-api\", \"url\": \"https://api.private.prefect.cloud:"
+                    + listening.getLocalPort()
+                    + "/api/health\"}]",
+                "DNS_SERVERS",
+                "127.0.0.1:" + dns.address().getPort(),
+                "EXPECTED_CIDRS",
+                "127.0.0.0/8",
+                "METRICS_MODE",
+                "emf"));
+    PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+    Handler broken =
+        new Handler(
+            config, Wiring.pipeline(config, AwsSettings.from(Map.of()), new BrokenTls(), out), out);
+    long start = System.nanoTime();
+
+    RuntimeException thrown =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                broken.handleRequest(
+                    new ByteArrayInputStream(new byte[0]),
+                    new ByteArrayOutputStream(),
+                    new TestContext(30_000)));
+
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(tookMs < 3_000, "the bug surfaced after " + tookMs + " ms");
+    assertEquals(BrokenTls.BUG, thrown.getCause().getMessage());
+    JsonNode line =
+        log()
+            .lines()
+            .map(l -> {
+              try {
+                return JSON.readTree(l);
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            })
+            .filter(l -> "checker failed".equals(l.path("message").asText()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no 'checker failed' line in\n" + log()));
+    assertEquals("ERROR", line.get("level").asText());
+    assertTrue(line.get("stackTrace").asText().contains(BrokenTls.BUG), line.toString());
+    assertTrue(
+        line.get("stackTrace").asText().contains("\tat health.privatelink."), line.toString());
+    assertFalse(log().contains("target unhealthy"), "a bug is not a target failure");
+    listening.close();
   }
 
   @Test

@@ -98,7 +98,7 @@ class MetricsPublisherTest {
     AtomicInteger built = new AtomicInteger();
     MetricsPublisher publisher = countingApiPublisher(built);
 
-    publisher.prepare().orElseThrow().join(10_000);
+    publisher.prepare().orElseThrow().get(10, java.util.concurrent.TimeUnit.SECONDS);
 
     assertEquals(1, built.get());
     assertEquals(List.of(), server.requests(), "preparing sent a call");
@@ -339,7 +339,7 @@ class MetricsPublisherTest {
 
   @Test
   void withNoTimeLeftTheCallIsNotStartedAndEverythingGoesToEmf() {
-    Deadline almostOver = Deadline.after(MetricsPublisher.EMF_RESERVE.plusMillis(10));
+    Deadline almostOver = Deadline.after(CloudWatchApi.MIN_CALL_TIME.minusMillis(10));
 
     MetricsOutcome outcome = apiPublisher().publish(Reports.mixed(), almostOver);
 

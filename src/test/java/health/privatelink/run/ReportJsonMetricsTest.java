@@ -1,9 +1,10 @@
-package health.privatelink.publish;
+package health.privatelink.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import health.privatelink.Json;
+import health.privatelink.publish.MetricsOutcome;
 import java.io.StringWriter;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -11,7 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class MetricsOutcomeTest {
+/** The report's {@code published.metrics} object. */
+class ReportJsonMetricsTest {
 
   static Stream<Arguments> outcomes() {
     return Stream.of(
@@ -33,7 +35,7 @@ class MetricsOutcomeTest {
       throws Exception {
     StringWriter text = new StringWriter();
     try (JsonGenerator json = Json.factory().createGenerator(text)) {
-      outcome.writeTo(json);
+      ReportJson.writeMetrics(outcome, json);
     }
 
     assertEquals(expected, text.toString());
