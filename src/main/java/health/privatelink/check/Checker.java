@@ -121,7 +121,8 @@ public final class Checker {
         OptionalInt.empty(),
         timings(r.trace(), System.nanoTime() - r.startNanos()),
         OptionalLong.empty(),
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   private TargetResult check(Target target, Deadline deadline, Trace trace) {
@@ -153,7 +154,8 @@ public final class Checker {
         probe == null ? OptionalInt.empty() : probe.status(),
         timings(trace, System.nanoTime() - start),
         probe == null ? OptionalLong.empty() : probe.certificateDaysRemaining(),
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   private static boolean timedOut(Resolution resolution) {

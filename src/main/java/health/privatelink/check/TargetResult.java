@@ -4,6 +4,7 @@ import health.privatelink.Failure;
 import health.privatelink.config.Target;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -19,6 +20,8 @@ import java.util.OptionalLong;
  * @param timings each phase that completed
  * @param certificateDaysRemaining whole days left on the server certificate, when TLS completed
  * @param diagnosis one sentence on the cause, for a failed target whose endpoint was looked up
+ * @param endpoints one per address connected to, in answer order; empty after a DNS failure or
+ *     {@code NOT_PRIVATE_IP}
  */
 public record TargetResult(
     Target target,
@@ -27,7 +30,8 @@ public record TargetResult(
     OptionalInt status,
     Timings timings,
     OptionalLong certificateDaysRemaining,
-    Optional<String> diagnosis) {
+    Optional<String> diagnosis,
+    List<EndpointResult> endpoints) {
 
   public TargetResult {
     Objects.requireNonNull(target, "target");
@@ -37,6 +41,7 @@ public record TargetResult(
     Objects.requireNonNull(timings, "timings");
     Objects.requireNonNull(certificateDaysRemaining, "certificateDaysRemaining");
     Objects.requireNonNull(diagnosis, "diagnosis");
+    endpoints = List.copyOf(endpoints);
   }
 
   public boolean healthy() {
@@ -45,6 +50,18 @@ public record TargetResult(
 
   /** The same result with a diagnosis attached. */
   public TargetResult withDiagnosis(String sentence) {
+    return withDiagnosis(sentence, Map.of());
+  }
+
+  /**
+   * The same result with a diagnosis attached, and each endpoint whose address is a key of {@code
+   * zones} placed in that Availability Zone.
+   */
+  public TargetResult withDiagnosis(String sentence, Map<InetAddress, String> zones) {
+    List<EndpointResult> placed =
+        endpoints.stream()
+            .map(e -> zones.containsKey(e.address()) ? e.withZone(zones.get(e.address())) : e)
+            .toList();
     return new TargetResult(
         target,
         failure,
@@ -52,6 +69,7 @@ public record TargetResult(
         status,
         timings,
         certificateDaysRemaining,
-        Optional.of(sentence));
+        Optional.of(sentence),
+        placed);
   }
 }

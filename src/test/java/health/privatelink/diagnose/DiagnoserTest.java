@@ -575,7 +575,8 @@ class DiagnoserTest {
         new Timings(
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Duration.ZERO),
         OptionalLong.empty(),
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   static TargetResult passed() {
@@ -587,7 +588,8 @@ class DiagnoserTest {
         new Timings(
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Duration.ZERO),
         OptionalLong.empty(),
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   static InetAddress address(String literal) {

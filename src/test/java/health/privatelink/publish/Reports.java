@@ -45,7 +45,8 @@ final class Reports {
             Optional.of(ms(30.75)),
             ms(46.625)),
         OptionalLong.of(300),
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   /** A check that failed for {@code reason} after the phases given completed. */
@@ -57,7 +58,8 @@ final class Reports {
         OptionalInt.empty(),
         timings,
         days,
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   static Report report(TargetResult... results) {

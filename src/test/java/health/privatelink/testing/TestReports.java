@@ -49,7 +49,8 @@ public final class TestReports {
             Optional.of(Duration.ofMillis(30)),
             Duration.ofMillis(45)),
         OptionalLong.of(300),
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   /** A check that failed at DNS, or later with an address, by reason. */
@@ -75,7 +76,8 @@ public final class TestReports {
             Optional.empty(),
             Duration.ofMillis(4)),
         OptionalLong.empty(),
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   public static Report report(Instant startedAt, TargetResult... results) {
