@@ -1,5 +1,6 @@
 package health.privatelink.config;
 
+import health.privatelink.BadInputException;
 import health.privatelink.Json;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -74,8 +75,14 @@ public final class ConfigParser {
                 TargetsParser.MIN_TIMEOUT_MS,
                 TargetsParser.MAX_TIMEOUT_MS));
     String targetsJson = value(env, "TARGETS").orElse(DEFAULT_TARGETS);
-    List<Target> targets =
-        new TargetsParser(cidrs, timeout).parse(Json.parse(targetsJson, "TARGETS"), "TARGETS");
+    List<Target> targets;
+    try {
+      targets =
+          new TargetsParser(cidrs, timeout).parse(Json.parse(targetsJson, "TARGETS"), "TARGETS");
+    } catch (BadInputException e) {
+      // Read from the environment, bad targets are bad configuration; the words stay the same.
+      throw new ConfigException(e.getMessage());
+    }
     return new Config(
         targets,
         cidrs,

@@ -3,6 +3,7 @@ package health.privatelink.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonGenerator;
+import health.privatelink.BadInputException;
 import health.privatelink.Deadline;
 import health.privatelink.Json;
 import health.privatelink.Log;
@@ -22,8 +23,9 @@ import java.util.Map;
 
 /**
  * The Lambda function: the scheduled event in, the JSON report out. Unhealthy targets are a normal
- * result; only a broken checker (bad configuration, a bug) is a function error, so Lambda's {@code
- * Errors} metric keeps its meaning.
+ * result, and a malformed manual event is answered with {@code {"error": "..."}}; only a broken
+ * checker (bad configuration, a bug) is a function error, so Lambda's {@code Errors} metric keeps
+ * its meaning.
  */
 public final class Handler implements RequestStreamHandler {
   /** Left at the end of the invocation for writing the report and returning it. */
@@ -59,7 +61,20 @@ public final class Handler implements RequestStreamHandler {
       throws IOException {
     Deadline deadline =
         Deadline.after(Duration.ofMillis(context.getRemainingTimeInMillis())).minus(SAFETY_MARGIN);
-    Invocation invocation = Invocation.from(readEvent(input), manualTargets);
+    Invocation invocation;
+    try {
+      invocation = Invocation.from(readEvent(input), manualTargets);
+    } catch (BadInputException e) {
+      // The person who sent the event reads the answer; a function error would count in Errors
+      // and page on-call for a typo in a console test event.
+      log.warn("bad event", Map.of("error", e.getMessage()));
+      try (JsonGenerator json = Json.factory().createGenerator(output)) {
+        json.writeStartObject();
+        json.writeStringField("error", e.getMessage());
+        json.writeEndObject();
+      }
+      return;
+    }
     List<Target> targets;
     boolean publish;
     switch (invocation) {

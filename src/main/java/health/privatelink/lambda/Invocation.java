@@ -1,8 +1,8 @@
 package health.privatelink.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import health.privatelink.BadInputException;
 import health.privatelink.Json;
-import health.privatelink.config.ConfigException;
 import health.privatelink.config.Target;
 import health.privatelink.config.TargetsParser;
 import java.util.List;
@@ -28,14 +28,15 @@ public sealed interface Invocation {
   /**
    * Reads a parsed event.
    *
-   * @throws ConfigException naming the field when a manual invocation is malformed
+   * @throws BadInputException naming the field when a manual invocation is malformed, its targets
+   *     included
    */
   static Invocation from(Object event, TargetsParser parser) {
     if (event == null) {
       return new Scheduled(new ScheduledEvent());
     }
     if (!(event instanceof Map<?, ?> object)) {
-      throw new ConfigException(
+      throw new BadInputException(
           "the event must be a JSON object (a scheduled event, or {\"targets\": [...]}), got "
               + Json.describe(event));
     }
@@ -44,7 +45,7 @@ public sealed interface Invocation {
     }
     for (Object key : object.keySet()) {
       if (!MANUAL_KEYS.contains(key)) {
-        throw new ConfigException(
+        throw new BadInputException(
             "the event has unknown key "
                 + Json.quote(String.valueOf(key))
                 + "; a manual invocation allows: targets, publish");
@@ -52,7 +53,7 @@ public sealed interface Invocation {
     }
     Object publish = object.containsKey("publish") ? object.get("publish") : Boolean.FALSE;
     if (!(publish instanceof Boolean flag)) {
-      throw new ConfigException(
+      throw new BadInputException(
           "the event's publish must be true or false, got " + Json.describe(publish));
     }
     return new Manual(parser.parse(object.get("targets"), "targets"), flag);

@@ -2,7 +2,6 @@ package health.privatelink.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
@@ -16,7 +15,6 @@ import health.privatelink.alert.Alerter;
 import health.privatelink.alert.MemoryStateStore;
 import health.privatelink.check.Checker;
 import health.privatelink.config.Config;
-import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
 import health.privatelink.config.MetricsMode;
 import health.privatelink.dns.DnsResolver;
@@ -32,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -161,7 +160,7 @@ class HandlerTest {
   }
 
   @Test
-  void badEventsAreErrorsNamingWhatIsWrong() {
+  void badEventsAreAnsweredNamingWhatIsWrong() throws Exception {
     record Bad(String event, String message) {}
     for (Bad bad :
         List.of(
@@ -176,10 +175,16 @@ class HandlerTest {
                 "{\"targets\": [{\"name\": \"a\", \"url\": \"https://a.example/\"}], \"publish\": \"yes\"}",
                 "the event's publish must be true or false, got \"yes\""),
             new Bad("{\"targets\": ", "the event is not valid JSON: Unexpected end-of-input"))) {
-      ConfigException e =
-          assertThrows(ConfigException.class, () -> invoke(bad.event()), bad.event());
-      assertTrue(e.getMessage().startsWith(bad.message()), e.getMessage());
+      JsonNode answer = invoke(bad.event());
+      List<String> fields = new ArrayList<>();
+      answer.fieldNames().forEachRemaining(fields::add);
+      assertEquals(List.of("error"), fields, answer.toString());
+      String error = answer.get("error").asText();
+      assertTrue(error.startsWith(bad.message()), error);
+      assertFalse(error.contains("\n"), "one line: " + error);
     }
+    assertFalse(log().contains("\"message\":\"check finished\""), "nothing was checked");
+    assertTrue(log().contains("\"level\":\"WARN\""), log());
   }
 
   @Test
