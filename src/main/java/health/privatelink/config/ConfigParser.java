@@ -1,5 +1,6 @@
 package health.privatelink.config;
 
+import health.privatelink.Addresses;
 import health.privatelink.BadInputException;
 import health.privatelink.Json;
 import java.net.InetAddress;
@@ -182,10 +183,9 @@ public final class ConfigParser {
       host = entry.substring(0, entry.indexOf(':'));
       port = port(entry.substring(entry.indexOf(':') + 1), entry, allowed);
     }
-    byte[] bytes = entry.isEmpty() ? null : Cidr.literal(host);
-    if (bytes != null) {
-      InetAddress address = Cidr.address(bytes);
-      return new InetSocketAddress(address, port);
+    Optional<InetAddress> address = entry.isEmpty() ? Optional.empty() : Addresses.literal(host);
+    if (address.isPresent()) {
+      return new InetSocketAddress(address.get(), port);
     }
     if (HOST_NAME.matcher(host).matches() && host.length() <= 253) {
       // Left unresolved: parsing never touches the network; the resolver looks it up once at init.

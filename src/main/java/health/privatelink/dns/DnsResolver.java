@@ -1,5 +1,6 @@
 package health.privatelink.dns;
 
+import health.privatelink.Addresses;
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
 import health.privatelink.Json;
@@ -27,7 +28,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.xbill.DNS.ARecord;
-import org.xbill.DNS.Address;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -97,9 +97,9 @@ public final class DnsResolver {
    * InetAddress cache), answered or classified by the deadline. Never throws for network problems.
    */
   public Resolution resolve(String host, Deadline deadline) {
-    byte[] literal = literal(host);
-    if (literal != null) {
-      return new Resolution.Resolved(List.of(address(host, literal)));
+    Optional<InetAddress> literal = Addresses.literal(host);
+    if (literal.isPresent()) {
+      return new Resolution.Resolved(List.of(address(host, literal.get().getAddress())));
     }
     Name start;
     try {
@@ -254,17 +254,6 @@ public final class DnsResolver {
         .findFirst();
   }
 
-  /** The bytes of an IP literal (IPv6 possibly in brackets), or null when host is a name. */
-  private static byte[] literal(String host) {
-    String s =
-        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    byte[] v4 = Address.toByteArray(s, Address.IPv4);
-    if (v4 != null) {
-      return v4;
-    }
-    return s.indexOf(':') >= 0 ? Address.toByteArray(s, Address.IPv6) : null;
-  }
-
   /**
    * The address carries the host's name so that nothing downstream (TLS, logging) reaches for a
    * reverse lookup to name it.
@@ -282,9 +271,9 @@ public final class DnsResolver {
   }
 
   static String format(InetSocketAddress server) {
-    String host =
-        server.getAddress() == null ? server.getHostString() : server.getAddress().getHostAddress();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + server.getPort();
+    return server.getAddress() == null
+        ? Addresses.hostPort(server.getHostString(), server.getPort())
+        : Addresses.hostPort(server.getAddress(), server.getPort());
   }
 
   private static Resolution failed(Reason reason, String detail) {

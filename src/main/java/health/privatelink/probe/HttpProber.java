@@ -1,5 +1,6 @@
 package health.privatelink.probe;
 
+import health.privatelink.Addresses;
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
 import health.privatelink.Reason;
@@ -190,8 +191,7 @@ public final class HttpProber {
   record Endpoint(String host, InetAddress address, int port) {
     @Override
     public String toString() {
-      String a = address.getHostAddress();
-      return (a.indexOf(':') >= 0 ? "[" + a + "]" : a) + ":" + port;
+      return Addresses.hostPort(address, port);
     }
   }
 }
