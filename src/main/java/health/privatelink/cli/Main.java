@@ -66,17 +66,20 @@ public final class Main {
       }
     }
     Config config;
+    Pipeline pipeline;
     try {
       config = ConfigParser.parse(env);
+      // With --publish, log lines (and EMF lines) go to standard error, keeping standard output
+      // for the table or the report; without it the table says everything the log lines would.
+      // The wiring is inside the try: it finds errors too (a DNS_SERVERS name that does not
+      // resolve).
+      pipeline =
+          Pipeline.fromConfig(
+              config, publish ? err : new PrintStream(OutputStream.nullOutputStream()));
     } catch (ConfigException e) {
       err.println("bad configuration: " + e.getMessage());
       return BAD_CONFIGURATION;
     }
-    // With --publish, log lines (and EMF lines) go to standard error, keeping standard output for
-    // the table or the report; without it the table says everything the log lines would.
-    Pipeline pipeline =
-        Pipeline.fromConfig(
-            config, publish ? err : new PrintStream(OutputStream.nullOutputStream()));
     // Room to diagnose a target that used its whole budget; unused when all pass.
     Duration budget = longestBudget(config.targets()).plus(Pipeline.DIAGNOSIS_BUDGET);
     if (publish) {

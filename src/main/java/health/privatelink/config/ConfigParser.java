@@ -187,8 +187,10 @@ public final class ConfigParser {
     if (address.isPresent()) {
       return new InetSocketAddress(address.get(), port);
     }
-    if (HOST_NAME.matcher(host).matches() && host.length() <= 253) {
-      // Left unresolved: parsing never touches the network; the resolver looks it up once at init.
+    // Digits and dots only is an IPv4 address that is not one (999.1.1.1), never a name to look up.
+    boolean numeric = host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    if (!numeric && HOST_NAME.matcher(host).matches() && host.length() <= 253) {
+      // Left unresolved: parsing never touches the network; the wiring looks it up once at init.
       return InetSocketAddress.createUnresolved(host, port);
     }
     throw new ConfigException(

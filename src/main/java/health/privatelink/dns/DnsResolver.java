@@ -3,9 +3,7 @@ package health.privatelink.dns;
 import health.privatelink.Addresses;
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
-import health.privatelink.Json;
 import health.privatelink.Reason;
-import health.privatelink.config.ConfigException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -62,34 +60,19 @@ public final class DnsResolver {
   private final List<InetSocketAddress> servers;
 
   /**
-   * servers: the resolvers to ask (from DNS_SERVERS); empty: the system's, from /etc/resolv.conf
-   * via dnsjava's ResolverConfig.
+   * servers: the resolvers to ask (from DNS_SERVERS, names already looked up by the wiring); empty:
+   * the system's, from /etc/resolv.conf via dnsjava's ResolverConfig.
    */
   public DnsResolver(List<InetSocketAddress> servers) {
+    for (InetSocketAddress server : servers) {
+      if (server.isUnresolved()) {
+        throw new IllegalArgumentException("resolver " + server + " was not looked up");
+      }
+    }
     this.servers =
         servers.isEmpty()
             ? List.copyOf(ResolverConfig.getCurrentConfig().servers())
-            : servers.stream().map(DnsResolver::resolved).toList();
-  }
-
-  /**
-   * A resolver given by host name is looked up once, here, through the system: it is where queries
-   * go, not what is being checked.
-   *
-   * @throws ConfigException naming DNS_SERVERS when the name does not resolve
-   */
-  private static InetSocketAddress resolved(InetSocketAddress server) {
-    if (!server.isUnresolved()) {
-      return server;
-    }
-    try {
-      return new InetSocketAddress(InetAddress.getByName(server.getHostString()), server.getPort());
-    } catch (UnknownHostException e) {
-      throw new ConfigException(
-          "DNS_SERVERS entry "
-              + Json.quote(server.getHostString())
-              + " does not resolve to an address; use an IP address or a name the system resolves");
-    }
+            : List.copyOf(servers);
   }
 
   /**

@@ -8,6 +8,7 @@ import health.privatelink.Deadline;
 import health.privatelink.Json;
 import health.privatelink.Log;
 import health.privatelink.config.Config;
+import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
 import health.privatelink.config.Target;
 import health.privatelink.config.TargetsParser;
@@ -41,7 +42,14 @@ public final class Handler implements RequestStreamHandler {
    * setting fails the init with a message naming it.
    */
   public Handler() {
-    this(ConfigParser.parse(System.getenv()), System.out);
+    this(System.getenv(), System.out);
+  }
+
+  /**
+   * @throws ConfigException naming the variable, wherever it is found: parsing or wiring
+   */
+  Handler(Map<String, String> env, PrintStream stdout) {
+    this(ConfigParser.parse(env), stdout);
   }
 
   private Handler(Config config, PrintStream stdout) {

@@ -80,7 +80,7 @@ public final class Pipeline {
     }
     Checker checker =
         new Checker(
-            new DnsResolver(config.dnsServers()),
+            new DnsResolver(DnsServers.resolve(config.dnsServers(), InetAddress::getByName)),
             new HttpProber(tls.getSocketFactory(), Clock.systemUTC()),
             Clock.systemUTC());
     return new Pipeline(

@@ -276,6 +276,10 @@ class ConfigParserTest {
             "DNS_SERVERS entry \"dns_server!\" in \"dns_server!\" is not an IP address or host name; allowed: host[:port] or [IPv6]:port, comma-separated, e.g. 10.0.0.2:53"),
         Arguments.of(
             "DNS_SERVERS",
+            "999.1.1.1",
+            "DNS_SERVERS entry \"999.1.1.1\" in \"999.1.1.1\" is not an IP address or host name; allowed: host[:port] or [IPv6]:port, comma-separated, e.g. 10.0.0.2:53"),
+        Arguments.of(
+            "DNS_SERVERS",
             "10.0.0.2:99999",
             "DNS_SERVERS entry \"10.0.0.2:99999\" has port \"99999\", not 1..65535; allowed: host[:port] or [IPv6]:port, comma-separated, e.g. 10.0.0.2:53"),
         Arguments.of(

@@ -2,6 +2,7 @@ package health.privatelink.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
@@ -15,12 +16,14 @@ import health.privatelink.alert.Alerter;
 import health.privatelink.alert.MemoryStateStore;
 import health.privatelink.check.Checker;
 import health.privatelink.config.Config;
+import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
 import health.privatelink.config.MetricsMode;
 import health.privatelink.dns.DnsResolver;
 import health.privatelink.probe.HttpProber;
 import health.privatelink.publish.MetricsPublisher;
 import health.privatelink.run.Pipeline;
+import health.privatelink.testing.BadSettings;
 import health.privatelink.testing.DnsTestServer;
 import health.privatelink.testing.TestPki;
 import java.io.ByteArrayInputStream;
@@ -185,6 +188,23 @@ class HandlerTest {
     }
     assertFalse(log().contains("\"message\":\"check finished\""), "nothing was checked");
     assertTrue(log().contains("\"level\":\"WARN\""), log());
+  }
+
+  @Test
+  void everyBadVariableFailsTheInitNamingIt() {
+    for (Map.Entry<String, String> bad : BadSettings.all().entrySet()) {
+      ByteArrayOutputStream output = new ByteArrayOutputStream();
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () ->
+                  new Handler(
+                      Map.of(bad.getKey(), bad.getValue()),
+                      new PrintStream(output, true, StandardCharsets.UTF_8)),
+              bad.getKey());
+      assertTrue(e.getMessage().startsWith(bad.getKey()), e.getMessage());
+      assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    }
   }
 
   @Test
