@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +90,14 @@ public final class Handler implements RequestStreamHandler {
       case Invocation.Scheduled scheduled -> {
         targets = config.targets();
         publish = true;
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("eventId", scheduled.event().getId());
+        fields.put(
+            "eventTime",
+            scheduled.event().getTime() == null
+                ? null
+                : Instant.ofEpochMilli(scheduled.event().getTime().getMillis()));
+        log.info("scheduled invocation", fields);
       }
       case Invocation.Manual manual -> {
         targets = manual.targets();

@@ -8,11 +8,16 @@ import health.privatelink.config.TargetsParser;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.joda.time.DateTime;
 
 /** What an invocation asks for: the scheduled check of the configured targets, or a manual one. */
 public sealed interface Invocation {
 
-  /** The EventBridge schedule (or any event without {@code targets}): the configured targets. */
+  /**
+   * The EventBridge schedule (or any event without {@code targets}): the configured targets. Of the
+   * event only its {@code id} and {@code time} are kept, for the log line that ties the run to the
+   * schedule's firing; either is null when the event does not carry it.
+   */
   record Scheduled(ScheduledEvent event) implements Invocation {}
 
   /**
@@ -62,12 +67,13 @@ public sealed interface Invocation {
   private static ScheduledEvent scheduled(Map<?, ?> object) {
     ScheduledEvent event = new ScheduledEvent();
     event.setId(text(object.get("id")));
-    event.setSource(text(object.get("source")));
-    event.setDetailType(text(object.get("detail-type")));
-    event.setAccount(text(object.get("account")));
-    event.setRegion(text(object.get("region")));
-    if (object.get("resources") instanceof List<?> resources) {
-      event.setResources(resources.stream().map(String::valueOf).toList());
+    String time = text(object.get("time"));
+    if (time != null) {
+      try {
+        event.setTime(DateTime.parse(time));
+      } catch (IllegalArgumentException unreadable) {
+        // Any event without targets is the scheduled run; a time it garbles is only not logged.
+      }
     }
     return event;
   }

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.alert.AlertRules;
@@ -98,9 +97,7 @@ class HandlerTest {
   private JsonNode invoke(String event) throws Exception {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     handler.handleRequest(
-        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-        output,
-        new TestContext(30_000));
+        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), output, context(30_000));
     return JSON.readTree(output.toByteArray());
   }
 
@@ -133,6 +130,13 @@ class HandlerTest {
     for (String line : lines) {
       JSON.readTree(line); // every line on standard output is one JSON object
     }
+    assertTrue(
+        lines.stream()
+            .anyMatch(l ->
+                l.contains("\"message\":\"scheduled invocation\"")
+                    && l.contains("\"eventId\":\"53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa\"")
+                    && l.contains("\"eventTime\":\"2025-01-15T12:00:00Z\"")),
+        log());
   }
 
   @Test
@@ -212,78 +216,26 @@ class HandlerTest {
     dns.on("api.private.prefect.cloud").drop();
     dns.on("app.private.prefect.cloud").drop();
     ByteArrayOutputStream output = new ByteArrayOutputStream();
+    Context context = context(1500);
     long start = System.nanoTime();
     handler.handleRequest(
-        new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)),
-        output,
-        new TestContext(1500));
+        new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), output, context);
     long tookMs = (System.nanoTime() - start) / 1_000_000;
     assertTrue(tookMs < 1500, "took " + tookMs + " ms with 1500 ms left");
     JsonNode report = JSON.readTree(output.toByteArray());
     assertEquals("DNS_TIMEOUT", report.get("results").get(0).get("reason").asText());
   }
 
-  /** A Lambda context whose deadline is {@code remainingMillis} from its creation. */
-  static final class TestContext implements Context {
-    private final long deadline;
-
-    TestContext(long remainingMillis) {
-      this.deadline = System.currentTimeMillis() + remainingMillis;
-    }
-
-    @Override
-    public int getRemainingTimeInMillis() {
-      return (int) Math.max(0, deadline - System.currentTimeMillis());
-    }
-
-    @Override
-    public String getAwsRequestId() {
-      return "test-request";
-    }
-
-    @Override
-    public String getLogGroupName() {
-      return "/aws/lambda/privatelink-health";
-    }
-
-    @Override
-    public String getLogStreamName() {
-      return "test";
-    }
-
-    @Override
-    public String getFunctionName() {
-      return "privatelink-health";
-    }
-
-    @Override
-    public String getFunctionVersion() {
-      return "$LATEST";
-    }
-
-    @Override
-    public String getInvokedFunctionArn() {
-      return "arn:aws:lambda:us-east-1:123456789012:function:privatelink-health";
-    }
-
-    @Override
-    public CognitoIdentity getIdentity() {
-      return null;
-    }
-
-    @Override
-    public ClientContext getClientContext() {
-      return null;
-    }
-
-    @Override
-    public int getMemoryLimitInMB() {
-      return 512;
-    }
-
-    @Override
-    public LambdaLogger getLogger() {
-      return null;
-    }
+  /**
+   * A Lambda context whose deadline is {@code remainingMillis} from its creation: the handler reads
+   * only the time left, which a mock answers from the clock on every call.
+   */
+  static Context context(long remainingMillis) {
+    long deadline = System.currentTimeMillis() + remainingMillis;
+    Context context = mock(Context.class);
+    when(context.getRemainingTimeInMillis())
+        .thenAnswer(call -> (int) Math.max(0, deadline - System.currentTimeMillis()));
+    when(context.getAwsRequestId()).thenReturn("test-request");
+    return context;
   }
 }
