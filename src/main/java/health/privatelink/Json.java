@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import health.privatelink.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +41,7 @@ public final class Json {
    * Parses one JSON document.
    *
    * @param what names the input in the error, e.g. {@code TARGETS}
-   * @throws ConfigException naming {@code what} when the text is not one JSON value
+   * @throws BadInputException naming {@code what} when the text is not one JSON value
    */
   public static Object parse(String text, String what) {
     try (JsonParser parser = FACTORY.createParser(text)) {
@@ -50,7 +49,7 @@ public final class Json {
     } catch (JsonProcessingException e) {
       throw invalid(what, e);
     } catch (IOException e) {
-      throw new ConfigException(what + " could not be read: " + e.getMessage());
+      throw new BadInputException(what + " could not be read: " + e.getMessage());
     }
   }
 
@@ -66,11 +65,11 @@ public final class Json {
   private static Object parseDocument(JsonParser parser, String what) throws IOException {
     JsonToken first = parser.nextToken();
     if (first == null) {
-      throw new ConfigException(what + " is not valid JSON: it is empty");
+      throw new BadInputException(what + " is not valid JSON: it is empty");
     }
     Object value = read(parser, first);
     if (parser.nextToken() != null) {
-      throw new ConfigException(
+      throw new BadInputException(
           what
               + " is not valid JSON: unexpected text after the value at column "
               + parser.currentLocation().getColumnNr());
@@ -78,13 +77,13 @@ public final class Json {
     return value;
   }
 
-  private static ConfigException invalid(String what, JsonProcessingException e) {
+  private static BadInputException invalid(String what, JsonProcessingException e) {
     var location = e.getLocation();
     String where =
         location == null
             ? ""
             : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-    return new ConfigException(what + " is not valid JSON: " + e.getOriginalMessage() + where);
+    return new BadInputException(what + " is not valid JSON: " + e.getOriginalMessage() + where);
   }
 
   private static Object read(JsonParser parser, JsonToken token) throws IOException {

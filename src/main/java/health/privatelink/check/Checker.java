@@ -9,8 +9,8 @@ import health.privatelink.dns.DnsResolver;
 import health.privatelink.dns.PrivateAddresses;
 import health.privatelink.dns.Resolution;
 import health.privatelink.probe.HttpProber;
-import health.privatelink.probe.Phase;
 import health.privatelink.probe.ProbeResult;
+import health.privatelink.probe.Timeouts;
 import health.privatelink.probe.Trace;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -113,7 +113,7 @@ public final class Checker {
 
   /** The result of a check that did not come back even after being aborted. */
   private static TargetResult timedOut(Running r) {
-    Failure failure = Timeouts.of(r.trace().phase(), r.target());
+    Failure failure = Timeouts.of(r.target(), r.trace());
     return new TargetResult(
         r.target(),
         Optional.of(failure),
@@ -169,25 +169,5 @@ public final class Checker {
         trace.tls(),
         trace.timeToFirstByte(),
         Duration.ofNanos(totalNanos));
-  }
-
-  /** The failure for a check cut off in a given phase. */
-  static final class Timeouts {
-    private Timeouts() {}
-
-    static Failure of(Phase phase, Target target) {
-      String budget = " within " + target.timeout().toMillis() + " ms";
-      return switch (phase) {
-        case DNS -> new Failure(Reason.DNS_TIMEOUT, "no DNS answer for " + target.host() + budget);
-        case CONNECT ->
-            new Failure(
-                Reason.CONNECT_TIMEOUT,
-                "no TCP answer from " + target.host() + ":" + target.port() + budget);
-        case TLS_HANDSHAKE, HTTP, DONE ->
-            new Failure(
-                Reason.HTTP_TIMEOUT,
-                "connected to " + target.host() + " but no complete response" + budget);
-      };
-    }
   }
 }

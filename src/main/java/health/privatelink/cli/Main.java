@@ -81,20 +81,23 @@ public final class Main {
       }
     }
     Config config;
+    Pipeline pipeline;
     try {
       config = ConfigParser.parse(env);
+      // With --publish, log lines (and EMF lines) go to standard error, keeping standard output
+      // for the table or the report; without it the table says everything the log lines would.
+      // The wiring is inside the try: it finds errors too (a DNS_SERVERS name that does not
+      // resolve).
+      pipeline =
+          Wiring.pipeline(
+              config,
+              AwsSettings.from(env),
+              tls,
+              publish ? err : new PrintStream(OutputStream.nullOutputStream()));
     } catch (ConfigException e) {
       err.println("bad configuration: " + e.getMessage());
       return BAD_CONFIGURATION;
     }
-    // With --publish, log lines (and EMF lines) go to standard error, keeping standard output for
-    // the table or the report; without it the table says everything the log lines would.
-    Pipeline pipeline =
-        Wiring.pipeline(
-            config,
-            AwsSettings.from(env),
-            tls,
-            publish ? err : new PrintStream(OutputStream.nullOutputStream()));
     Pipeline.Outcome outcome;
     try {
       outcome =

@@ -1,10 +1,10 @@
 package health.privatelink.config;
 
+import health.privatelink.Addresses;
 import health.privatelink.Json;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
-import org.xbill.DNS.Address;
 
 /** An IPv4 or IPv6 address block such as {@code 10.0.0.0/8}. */
 public record Cidr(InetAddress network, int prefixLength) {
@@ -21,10 +21,11 @@ public record Cidr(InetAddress network, int prefixLength) {
     }
     String addressPart = s.substring(0, slash);
     String prefixPart = s.substring(slash + 1);
-    byte[] bytes = literal(addressPart);
-    if (bytes == null) {
-      throw new IllegalArgumentException(Json.quote(addressPart) + " is not an IP address");
-    }
+    byte[] bytes =
+        Addresses.literal(addressPart)
+            .map(InetAddress::getAddress)
+            .orElseThrow(() ->
+                new IllegalArgumentException(Json.quote(addressPart) + " is not an IP address"));
     int max = bytes.length * 8;
     int prefix;
     try {
@@ -59,20 +60,7 @@ public record Cidr(InetAddress network, int prefixLength) {
     return network.getHostAddress() + "/" + prefixLength;
   }
 
-  /** The bytes of an IP literal, or null when the text is not one; never asks DNS. */
-  static byte[] literal(String text) {
-    String s = text;
-    if (s.startsWith("[") && s.endsWith("]")) {
-      s = s.substring(1, s.length() - 1);
-    }
-    byte[] v4 = Address.toByteArray(s, Address.IPv4);
-    if (v4 != null) {
-      return v4;
-    }
-    return s.indexOf(':') >= 0 ? Address.toByteArray(s, Address.IPv6) : null;
-  }
-
-  static InetAddress address(byte[] bytes) {
+  private static InetAddress address(byte[] bytes) {
     try {
       return InetAddress.getByAddress(bytes);
     } catch (UnknownHostException e) {

@@ -1,5 +1,7 @@
 package health.privatelink.config;
 
+import health.privatelink.Addresses;
+import health.privatelink.BadInputException;
 import health.privatelink.Json;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -74,8 +76,14 @@ public final class ConfigParser {
                 TargetsParser.MIN_TIMEOUT_MS,
                 TargetsParser.MAX_TIMEOUT_MS));
     String targetsJson = value(env, "TARGETS").orElse(DEFAULT_TARGETS);
-    List<Target> targets =
-        new TargetsParser(cidrs, timeout).parse(Json.parse(targetsJson, "TARGETS"), "TARGETS");
+    List<Target> targets;
+    try {
+      targets =
+          new TargetsParser(cidrs, timeout).parse(Json.parse(targetsJson, "TARGETS"), "TARGETS");
+    } catch (BadInputException e) {
+      // Read from the environment, bad targets are bad configuration; the words stay the same.
+      throw new ConfigException(e.getMessage());
+    }
     return new Config(
         targets,
         cidrs,
@@ -175,13 +183,14 @@ public final class ConfigParser {
       host = entry.substring(0, entry.indexOf(':'));
       port = port(entry.substring(entry.indexOf(':') + 1), entry, allowed);
     }
-    byte[] bytes = entry.isEmpty() ? null : Cidr.literal(host);
-    if (bytes != null) {
-      InetAddress address = Cidr.address(bytes);
-      return new InetSocketAddress(address, port);
+    Optional<InetAddress> address = entry.isEmpty() ? Optional.empty() : Addresses.literal(host);
+    if (address.isPresent()) {
+      return new InetSocketAddress(address.get(), port);
     }
-    if (HOST_NAME.matcher(host).matches() && host.length() <= 253) {
-      // Left unresolved: parsing never touches the network; the resolver looks it up once at init.
+    // Digits and dots only is an IPv4 address that is not one (999.1.1.1), never a name to look up.
+    boolean numeric = host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    if (!numeric && HOST_NAME.matcher(host).matches() && host.length() <= 253) {
+      // Left unresolved: parsing never touches the network; the wiring looks it up once at init.
       return InetSocketAddress.createUnresolved(host, port);
     }
     throw new ConfigException(

@@ -1,5 +1,6 @@
 package health.privatelink.config;
 
+import health.privatelink.Addresses;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +50,7 @@ public record Target(
    * Whether the URL names an IP address rather than a host name, so there is nothing to resolve.
    */
   public boolean hostIsAddress() {
-    return Cidr.literal(host()) != null;
+    return Addresses.literal(host()).isPresent();
   }
 
   /** The port to connect to, the scheme's default when the URL names none. */

@@ -1,5 +1,6 @@
 package health.privatelink.config;
 
+import health.privatelink.BadInputException;
 import health.privatelink.Json;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -46,21 +47,23 @@ public final class TargetsParser {
    * Validates a parsed JSON value as a list of targets.
    *
    * @param where the name of the input in messages: {@code TARGETS} or {@code targets}
+   * @throws BadInputException naming the target and its field; the configuration makes it a
+   *     configuration error, a manual event's answer carries it
    */
   public List<Target> parse(Object json, String where) {
     if (!(json instanceof List<?> array)) {
-      throw new ConfigException(
+      throw new BadInputException(
           where + " must be a JSON array of target objects, got " + Json.describe(json));
     }
     if (array.isEmpty()) {
-      throw new ConfigException(where + " must list at least one target, got []");
+      throw new BadInputException(where + " must list at least one target, got []");
     }
     List<Target> targets = new ArrayList<>(array.size());
     Set<String> names = new HashSet<>();
     for (int i = 0; i < array.size(); i++) {
       Target target = parseOne(array.get(i), where + "[" + i + "]");
       if (!names.add(target.name())) {
-        throw new ConfigException(
+        throw new BadInputException(
             where
                 + "["
                 + i
@@ -75,11 +78,11 @@ public final class TargetsParser {
 
   private Target parseOne(Object json, String at) {
     if (!(json instanceof Map<?, ?> object)) {
-      throw new ConfigException(at + " must be a JSON object, got " + Json.describe(json));
+      throw new BadInputException(at + " must be a JSON object, got " + Json.describe(json));
     }
     for (Object key : object.keySet()) {
       if (!KEYS.contains(key)) {
-        throw new ConfigException(
+        throw new BadInputException(
             at
                 + " has unknown key "
                 + Json.quote((String) key)
@@ -99,11 +102,11 @@ public final class TargetsParser {
 
   private static String name(Map<?, ?> object, String at) {
     if (!object.containsKey("name")) {
-      throw new ConfigException(at + ".name is required: 1-64 of letters, digits, '.', '_', '-'");
+      throw new BadInputException(at + ".name is required: 1-64 of letters, digits, '.', '_', '-'");
     }
     Object value = object.get("name");
     if (!(value instanceof String s) || !NAME.matcher(s).matches()) {
-      throw new ConfigException(
+      throw new BadInputException(
           at + ".name must be 1-64 of letters, digits, '.', '_', '-', got " + Json.describe(value));
     }
     return s;
@@ -112,36 +115,36 @@ public final class TargetsParser {
   private static URI url(Object value, String at, boolean present) {
     String allowed = "an http:// or https:// URL with a host name";
     if (!present) {
-      throw new ConfigException(at + " is required: " + allowed);
+      throw new BadInputException(at + " is required: " + allowed);
     }
     if (!(value instanceof String s)) {
-      throw new ConfigException(at + " must be " + allowed + ", got " + Json.describe(value));
+      throw new BadInputException(at + " must be " + allowed + ", got " + Json.describe(value));
     }
     if (!StandardCharsets.UTF_8.newEncoder().canEncode(s)) {
       // An unpaired surrogate cannot be percent-encoded; the JDK's URI fails on it unchecked.
-      throw new ConfigException(
+      throw new BadInputException(
           at + " must be " + allowed + ", got text that is not valid Unicode: " + Json.quote(s));
     }
     URI uri;
     try {
       uri = new URI(s.strip());
     } catch (URISyntaxException e) {
-      throw new ConfigException(
+      throw new BadInputException(
           at + " must be " + allowed + ", got " + Json.quote(s) + " (" + e.getReason() + ")");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new ConfigException(at + " must be " + allowed + ", got " + Json.quote(s));
+      throw new BadInputException(at + " must be " + allowed + ", got " + Json.quote(s));
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw new ConfigException(at + " must name a host, got " + Json.quote(s));
+      throw new BadInputException(at + " must name a host, got " + Json.quote(s));
     }
     if (uri.getRawUserInfo() != null) {
-      throw new ConfigException(
+      throw new BadInputException(
           at + " must not carry credentials (user:password@); got a URL for " + uri.getHost());
     }
     if (uri.getPort() == 0 || uri.getPort() > 65535) {
-      throw new ConfigException(at + " port must be 1..65535, got " + Json.quote(s));
+      throw new BadInputException(at + " port must be 1..65535, got " + Json.quote(s));
     }
     // Rebuilt from the raw parts: decoding and re-encoding would turn an escaped "%26" in the
     // query into a bare "&", and the server would be asked for something else. Characters
@@ -152,7 +155,7 @@ public final class TargetsParser {
       URI rebuilt = new URI(scheme + "://" + uri.getRawAuthority() + path + query);
       return new URI(rebuilt.toASCIIString());
     } catch (URISyntaxException e) {
-      throw new ConfigException(at + " must be " + allowed + ", got " + Json.quote(s));
+      throw new BadInputException(at + " must be " + allowed + ", got " + Json.quote(s));
     }
   }
 
@@ -163,13 +166,13 @@ public final class TargetsParser {
     Object value = object.get("expectedStatus");
     String allowed = "a non-empty array of HTTP status codes 100..599";
     if (!(value instanceof List<?> list) || list.isEmpty()) {
-      throw new ConfigException(at + " must be " + allowed + ", got " + Json.describe(value));
+      throw new BadInputException(at + " must be " + allowed + ", got " + Json.describe(value));
     }
     Set<Integer> codes = new LinkedHashSet<>();
     for (Object code : list) {
       Long n = integer(code);
       if (n == null || n < 100 || n > 599) {
-        throw new ConfigException(at + " must be " + allowed + ", got " + Json.describe(code));
+        throw new BadInputException(at + " must be " + allowed + ", got " + Json.describe(code));
       }
       codes.add(n.intValue());
     }
@@ -183,7 +186,7 @@ public final class TargetsParser {
     Object value = object.get("timeoutMs");
     Long n = integer(value);
     if (n == null || n < MIN_TIMEOUT_MS || n > MAX_TIMEOUT_MS) {
-      throw new ConfigException(
+      throw new BadInputException(
           at
               + " must be an integer "
               + MIN_TIMEOUT_MS
@@ -201,7 +204,7 @@ public final class TargetsParser {
     }
     Object value = object.get("bodyContains");
     if (!(value instanceof String s) || s.isEmpty() || s.length() > MAX_BODY_CONTAINS) {
-      throw new ConfigException(
+      throw new BadInputException(
           at
               + " must be a string of 1.."
               + MAX_BODY_CONTAINS
@@ -217,7 +220,7 @@ public final class TargetsParser {
     }
     Object value = object.get("expectedCidrs");
     if (!(value instanceof List<?> list)) {
-      throw new ConfigException(
+      throw new BadInputException(
           at
               + " must be an array of CIDR blocks such as \"10.0.0.0/8\", got "
               + Json.describe(value));
@@ -225,7 +228,7 @@ public final class TargetsParser {
     List<Cidr> cidrs = new ArrayList<>();
     for (Object entry : list) {
       if (!(entry instanceof String s)) {
-        throw new ConfigException(
+        throw new BadInputException(
             at + " must hold CIDR blocks such as \"10.0.0.0/8\", got " + Json.describe(entry));
       }
       cidrs.add(ConfigParser.cidr(s, at));

@@ -1,11 +1,10 @@
 package health.privatelink.dns;
 
+import health.privatelink.Addresses;
 import health.privatelink.Background;
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
-import health.privatelink.Json;
 import health.privatelink.Reason;
-import health.privatelink.config.ConfigException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -28,7 +27,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.xbill.DNS.ARecord;
-import org.xbill.DNS.Address;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -63,34 +61,19 @@ public final class DnsResolver {
   private final List<InetSocketAddress> servers;
 
   /**
-   * servers: the resolvers to ask (from DNS_SERVERS); empty: the system's, from /etc/resolv.conf
-   * via dnsjava's ResolverConfig.
+   * servers: the resolvers to ask (from DNS_SERVERS, names already looked up by the wiring); empty:
+   * the system's, from /etc/resolv.conf via dnsjava's ResolverConfig.
    */
   public DnsResolver(List<InetSocketAddress> servers) {
+    for (InetSocketAddress server : servers) {
+      if (server.isUnresolved()) {
+        throw new IllegalArgumentException("resolver " + server + " was not looked up");
+      }
+    }
     this.servers =
         servers.isEmpty()
             ? List.copyOf(ResolverConfig.getCurrentConfig().servers())
-            : servers.stream().map(DnsResolver::resolved).toList();
-  }
-
-  /**
-   * A resolver given by host name is looked up once, here, through the system: it is where queries
-   * go, not what is being checked.
-   *
-   * @throws ConfigException naming DNS_SERVERS when the name does not resolve
-   */
-  private static InetSocketAddress resolved(InetSocketAddress server) {
-    if (!server.isUnresolved()) {
-      return server;
-    }
-    try {
-      return new InetSocketAddress(InetAddress.getByName(server.getHostString()), server.getPort());
-    } catch (UnknownHostException e) {
-      throw new ConfigException(
-          "DNS_SERVERS entry "
-              + Json.quote(server.getHostString())
-              + " does not resolve to an address; use an IP address or a name the system resolves");
-    }
+            : List.copyOf(servers);
   }
 
   /**
@@ -98,9 +81,9 @@ public final class DnsResolver {
    * InetAddress cache), answered or classified by the deadline. Never throws for network problems.
    */
   public Resolution resolve(String host, Deadline deadline) {
-    byte[] literal = literal(host);
-    if (literal != null) {
-      return new Resolution.Resolved(List.of(address(host, literal)));
+    Optional<InetAddress> literal = Addresses.literal(host);
+    if (literal.isPresent()) {
+      return new Resolution.Resolved(List.of(address(host, literal.get().getAddress())));
     }
     Name start;
     try {
@@ -255,17 +238,6 @@ public final class DnsResolver {
         .findFirst();
   }
 
-  /** The bytes of an IP literal (IPv6 possibly in brackets), or null when host is a name. */
-  private static byte[] literal(String host) {
-    String s =
-        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    byte[] v4 = Address.toByteArray(s, Address.IPv4);
-    if (v4 != null) {
-      return v4;
-    }
-    return s.indexOf(':') >= 0 ? Address.toByteArray(s, Address.IPv6) : null;
-  }
-
   /**
    * The address carries the host's name so that nothing downstream (TLS, logging) reaches for a
    * reverse lookup to name it.
@@ -283,9 +255,9 @@ public final class DnsResolver {
   }
 
   static String format(InetSocketAddress server) {
-    String host =
-        server.getAddress() == null ? server.getHostString() : server.getAddress().getHostAddress();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + server.getPort();
+    return server.getAddress() == null
+        ? Addresses.hostPort(server.getHostString(), server.getPort())
+        : Addresses.hostPort(server.getAddress(), server.getPort());
   }
 
   private static Resolution failed(Reason reason, String detail) {

@@ -3,11 +3,13 @@ package health.privatelink.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonGenerator;
+import health.privatelink.BadInputException;
 import health.privatelink.Deadline;
 import health.privatelink.Json;
 import health.privatelink.Log;
 import health.privatelink.aws.AwsSettings;
 import health.privatelink.config.Config;
+import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
 import health.privatelink.config.Target;
 import health.privatelink.config.TargetsParser;
@@ -20,14 +22,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The Lambda function: the scheduled event in, the JSON report out. Unhealthy targets are a normal
- * result; only a broken checker (bad configuration, a bug) is a function error, so Lambda's {@code
- * Errors} metric keeps its meaning.
+ * result, and a malformed manual event is answered with {@code {"error": "..."}}; only a broken
+ * checker (bad configuration, a bug) is a function error, so Lambda's {@code Errors} metric keeps
+ * its meaning.
  */
 public final class Handler implements RequestStreamHandler {
   private final Config config;
@@ -43,7 +47,10 @@ public final class Handler implements RequestStreamHandler {
     this(System.getenv(), System.out);
   }
 
-  private Handler(Map<String, String> env, PrintStream stdout) {
+  /**
+   * @throws ConfigException naming the variable, wherever it is found: parsing or wiring
+   */
+  Handler(Map<String, String> env, PrintStream stdout) {
     this(ConfigParser.parse(env), AwsSettings.from(env), stdout);
   }
 
@@ -63,13 +70,34 @@ public final class Handler implements RequestStreamHandler {
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
     Deadline deadline = TimePlan.lambda(Duration.ofMillis(context.getRemainingTimeInMillis()));
-    Invocation invocation = Invocation.from(readEvent(input), manualTargets);
+    Invocation invocation;
+    try {
+      invocation = Invocation.from(readEvent(input), manualTargets);
+    } catch (BadInputException e) {
+      // The person who sent the event reads the answer; a function error would count in Errors
+      // and page on-call for a typo in a console test event.
+      log.warn("bad event", Map.of("error", e.getMessage()));
+      try (JsonGenerator json = Json.factory().createGenerator(output)) {
+        json.writeStartObject();
+        json.writeStringField("error", e.getMessage());
+        json.writeEndObject();
+      }
+      return;
+    }
     List<Target> targets;
     boolean publish;
     switch (invocation) {
       case Invocation.Scheduled scheduled -> {
         targets = config.targets();
         publish = true;
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("eventId", scheduled.event().getId());
+        fields.put(
+            "eventTime",
+            scheduled.event().getTime() == null
+                ? null
+                : Instant.ofEpochMilli(scheduled.event().getTime().getMillis()));
+        log.info("scheduled invocation", fields);
       }
       case Invocation.Manual manual -> {
         targets = manual.targets();

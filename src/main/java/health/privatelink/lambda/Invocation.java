@@ -1,18 +1,23 @@
 package health.privatelink.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import health.privatelink.BadInputException;
 import health.privatelink.Json;
-import health.privatelink.config.ConfigException;
 import health.privatelink.config.Target;
 import health.privatelink.config.TargetsParser;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.joda.time.DateTime;
 
 /** What an invocation asks for: the scheduled check of the configured targets, or a manual one. */
 public sealed interface Invocation {
 
-  /** The EventBridge schedule (or any event without {@code targets}): the configured targets. */
+  /**
+   * The EventBridge schedule (or any event without {@code targets}): the configured targets. Of the
+   * event only its {@code id} and {@code time} are kept, for the log line that ties the run to the
+   * schedule's firing; either is null when the event does not carry it.
+   */
   record Scheduled(ScheduledEvent event) implements Invocation {}
 
   /**
@@ -28,14 +33,15 @@ public sealed interface Invocation {
   /**
    * Reads a parsed event.
    *
-   * @throws ConfigException naming the field when a manual invocation is malformed
+   * @throws BadInputException naming the field when a manual invocation is malformed, its targets
+   *     included
    */
   static Invocation from(Object event, TargetsParser parser) {
     if (event == null) {
       return new Scheduled(new ScheduledEvent());
     }
     if (!(event instanceof Map<?, ?> object)) {
-      throw new ConfigException(
+      throw new BadInputException(
           "the event must be a JSON object (a scheduled event, or {\"targets\": [...]}), got "
               + Json.describe(event));
     }
@@ -44,7 +50,7 @@ public sealed interface Invocation {
     }
     for (Object key : object.keySet()) {
       if (!MANUAL_KEYS.contains(key)) {
-        throw new ConfigException(
+        throw new BadInputException(
             "the event has unknown key "
                 + Json.quote(String.valueOf(key))
                 + "; a manual invocation allows: targets, publish");
@@ -52,7 +58,7 @@ public sealed interface Invocation {
     }
     Object publish = object.containsKey("publish") ? object.get("publish") : Boolean.FALSE;
     if (!(publish instanceof Boolean flag)) {
-      throw new ConfigException(
+      throw new BadInputException(
           "the event's publish must be true or false, got " + Json.describe(publish));
     }
     return new Manual(parser.parse(object.get("targets"), "targets"), flag);
@@ -61,12 +67,13 @@ public sealed interface Invocation {
   private static ScheduledEvent scheduled(Map<?, ?> object) {
     ScheduledEvent event = new ScheduledEvent();
     event.setId(text(object.get("id")));
-    event.setSource(text(object.get("source")));
-    event.setDetailType(text(object.get("detail-type")));
-    event.setAccount(text(object.get("account")));
-    event.setRegion(text(object.get("region")));
-    if (object.get("resources") instanceof List<?> resources) {
-      event.setResources(resources.stream().map(String::valueOf).toList());
+    String time = text(object.get("time"));
+    if (time != null) {
+      try {
+        event.setTime(DateTime.parse(time));
+      } catch (IllegalArgumentException unreadable) {
+        // Any event without targets is the scheduled run; a time it garbles is only not logged.
+      }
     }
     return event;
   }

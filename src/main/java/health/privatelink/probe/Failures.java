@@ -3,6 +3,7 @@ package health.privatelink.probe;
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
 import health.privatelink.Reason;
+import health.privatelink.config.Target;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -24,34 +25,19 @@ final class Failures {
   private Failures() {}
 
   static Failure classify(
-      Throwable error, Trace trace, HttpProber.Endpoint endpoint, Deadline deadline) {
+      Throwable error,
+      Target target,
+      Trace trace,
+      HttpProber.Endpoint endpoint,
+      Deadline deadline) {
     Phase phase = trace.phase();
     if (trace.aborted() || deadline.expired() || has(error, SocketTimeoutException.class)) {
-      return timeout(phase, endpoint, deadline);
+      return Timeouts.of(target, trace);
     }
     return switch (phase) {
       case DNS, CONNECT -> connectFailure(error, endpoint);
       case TLS_HANDSHAKE -> tlsFailure(error, endpoint);
       case HTTP, DONE -> httpFailure(error, endpoint);
-    };
-  }
-
-  static Failure timeout(Phase phase, HttpProber.Endpoint endpoint, Deadline deadline) {
-    return switch (phase) {
-      case DNS, CONNECT ->
-          new Failure(
-              Reason.CONNECT_TIMEOUT,
-              "no TCP answer from " + endpoint + " (" + endpoint.host() + ") within the budget");
-      case TLS_HANDSHAKE ->
-          new Failure(
-              Reason.HTTP_TIMEOUT,
-              "connected to "
-                  + endpoint
-                  + " but the TLS handshake did not complete within the budget");
-      case HTTP, DONE ->
-          new Failure(
-              Reason.HTTP_TIMEOUT,
-              "connected to " + endpoint + " but no complete HTTP response within the budget");
     };
   }
 

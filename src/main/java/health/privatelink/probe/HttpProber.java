@@ -1,5 +1,6 @@
 package health.privatelink.probe;
 
+import health.privatelink.Addresses;
 import health.privatelink.Deadline;
 import health.privatelink.Failure;
 import health.privatelink.Reason;
@@ -55,11 +56,11 @@ public final class HttpProber {
     Socket socket = new Socket();
     SSLSession session = null;
     try (socket) {
-      trace.connectStarted(socket);
+      trace.connectStarted(socket, address);
       socket.setTcpNoDelay(true);
       int budget = deadline.remainingMillis();
       if (budget <= 0) {
-        return failed(Failures.timeout(Phase.CONNECT, endpoint, deadline), status, certificateDays);
+        return failed(Timeouts.of(target, trace), status, certificateDays);
       }
       socket.connect(new InetSocketAddress(address, target.port()), budget);
       trace.connected(target.https());
@@ -91,7 +92,8 @@ public final class HttpProber {
       return new ProbeResult(Optional.empty(), status, certificateDays);
     } catch (IOException | RuntimeException e) {
       // RuntimeException too: the JDK's TLS stack reports some peer errors unchecked.
-      return failed(Failures.classify(e, trace, endpoint, deadline), status, certificateDays);
+      return failed(
+          Failures.classify(e, target, trace, endpoint, deadline), status, certificateDays);
     } finally {
       // Every run verifies the certificate the server presents now: without this, the JDK would
       // resume this session (TLS 1.3 PSK) next run, skip the certificate checks and report the
@@ -190,8 +192,7 @@ public final class HttpProber {
   record Endpoint(String host, InetAddress address, int port) {
     @Override
     public String toString() {
-      String a = address.getHostAddress();
-      return (a.indexOf(':') >= 0 ? "[" + a + "]" : a) + ":" + port;
+      return Addresses.hostPort(address, port);
     }
   }
 }

@@ -1,6 +1,7 @@
 package health.privatelink.probe;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,6 +22,7 @@ public final class Trace {
   private volatile long requestSent = UNSET;
   private volatile long firstByte = UNSET;
   private volatile Socket socket;
+  private volatile InetAddress address;
   private volatile boolean aborted;
 
   public Phase phase() {
@@ -36,7 +38,8 @@ public final class Trace {
     dnsEnd = System.nanoTime();
   }
 
-  void connectStarted(Socket socket) throws IOException {
+  void connectStarted(Socket socket, InetAddress address) throws IOException {
+    this.address = address;
     phase = Phase.CONNECT;
     this.socket = socket;
     if (aborted) {
@@ -81,6 +84,11 @@ public final class Trace {
         // Closing is best effort; the check is classified as timed out either way.
       }
     }
+  }
+
+  /** The address the check connects to, once it has started to. */
+  public Optional<InetAddress> address() {
+    return Optional.ofNullable(address);
   }
 
   public boolean aborted() {

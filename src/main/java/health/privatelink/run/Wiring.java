@@ -19,6 +19,7 @@ import health.privatelink.dns.DnsResolver;
 import health.privatelink.probe.HttpProber;
 import health.privatelink.publish.MetricsPublisher;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import javax.net.ssl.SSLContext;
@@ -45,7 +46,7 @@ public final class Wiring {
     AwsClients aws = new AwsClients(settings);
     return new Pipeline(
         new Checker(
-            new DnsResolver(config.dnsServers()),
+            new DnsResolver(DnsServers.resolve(config.dnsServers(), InetAddress::getByName)),
             new HttpProber(tls, Clock.systemUTC()),
             Clock.systemUTC()),
         diagnoser(config, aws, stdout),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.run.Wiring;
+import health.privatelink.testing.BadSettings;
 import health.privatelink.testing.BrokenTls;
 import health.privatelink.testing.DnsTestServer;
 import java.io.ByteArrayOutputStream;
@@ -41,6 +42,34 @@ class MainTest {
 
   private Map<String, String> loopbackDns() {
     return Map.of("DNS_SERVERS", "127.0.0.1:" + dns.address().getPort());
+  }
+
+  @Test
+  void everyBadVariableIsOneLineNamingItAndExitTwo() {
+    for (Map.Entry<String, String> bad : BadSettings.all().entrySet()) {
+      out.reset();
+      err.reset();
+      int status = run(Map.of(bad.getKey(), bad.getValue()));
+      String errors = err.toString(StandardCharsets.UTF_8);
+      String setting = bad.getKey() + "=" + bad.getValue();
+      assertEquals(2, status, setting + ": " + errors);
+      assertEquals("", out.toString(StandardCharsets.UTF_8), setting);
+      assertEquals(1, errors.lines().count(), setting + ": one line, no stack trace: " + errors);
+      assertTrue(
+          errors.startsWith("bad configuration: " + bad.getKey()),
+          setting + ": names the variable: " + errors);
+    }
+  }
+
+  @Test
+  void aDnsServerGivenByNameIsLookedUpByTheWiring() {
+    dns.on("api.private.prefect.cloud").nxdomain();
+    dns.on("app.private.prefect.cloud").nxdomain();
+    // localhost is answered from the hosts file: no query leaves the machine.
+    int status = run(Map.of("DNS_SERVERS", "localhost:" + dns.address().getPort()));
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertEquals(1, status, table + err.toString(StandardCharsets.UTF_8));
+    assertTrue(table.contains("prefect-api  FAIL    NXDOMAIN"), table);
   }
 
   @Test

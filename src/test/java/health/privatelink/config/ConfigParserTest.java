@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.privatelink.BadInputException;
 import health.privatelink.Json;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -275,6 +276,10 @@ class ConfigParserTest {
             "DNS_SERVERS entry \"dns_server!\" in \"dns_server!\" is not an IP address or host name; allowed: host[:port] or [IPv6]:port, comma-separated, e.g. 10.0.0.2:53"),
         Arguments.of(
             "DNS_SERVERS",
+            "999.1.1.1",
+            "DNS_SERVERS entry \"999.1.1.1\" in \"999.1.1.1\" is not an IP address or host name; allowed: host[:port] or [IPv6]:port, comma-separated, e.g. 10.0.0.2:53"),
+        Arguments.of(
+            "DNS_SERVERS",
             "10.0.0.2:99999",
             "DNS_SERVERS entry \"10.0.0.2:99999\" has port \"99999\", not 1..65535; allowed: host[:port] or [IPv6]:port, comma-separated, e.g. 10.0.0.2:53"),
         Arguments.of(
@@ -354,9 +359,9 @@ class ConfigParserTest {
     // 00 00 FF FE is the byte-order mark of an unusual UCS-4 order; Jackson's encoding guess
     // failed on it outside its own parse errors.
     byte[] bytes = {0, 0, (byte) 0xFF, (byte) 0xFE, 0, 0, 0, '1'};
-    ConfigException e =
+    BadInputException e =
         assertThrows(
-            ConfigException.class,
+            BadInputException.class,
             () -> Json.parse(new java.io.ByteArrayInputStream(bytes), "the event"));
     assertTrue(e.getMessage().startsWith("the event is not valid JSON: "), e.getMessage());
   }
@@ -371,9 +376,9 @@ class ConfigParserTest {
             "targets");
     assertEquals(Duration.ofMillis(700), targets.getFirst().timeout());
     assertEquals(List.of(Cidr.parse("127.0.0.0/8")), targets.getFirst().expectedCidrs());
-    ConfigException e =
+    BadInputException e =
         assertThrows(
-            ConfigException.class, () -> parser.parse(Json.parse("[{}]", "targets"), "targets"));
+            BadInputException.class, () -> parser.parse(Json.parse("[{}]", "targets"), "targets"));
     assertEquals(
         "targets[0].name is required: 1-64 of letters, digits, '.', '_', '-'", e.getMessage());
   }

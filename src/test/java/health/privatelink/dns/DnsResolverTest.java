@@ -2,6 +2,7 @@ package health.privatelink.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.privatelink.Deadline;
@@ -442,18 +443,10 @@ class DnsResolverTest {
   }
 
   @Test
-  void aResolverGivenByHostNameIsLookedUpOnceWhenBuilt() throws Exception {
-    try (DnsTestServer dns = DnsTestServer.start()) {
-      dns.on("by-name.example.test").a("10.0.1.23");
-      // localhost is answered from the hosts file: no query leaves the machine.
-      DnsResolver resolver =
-          new DnsResolver(
-              List.of(InetSocketAddress.createUnresolved("localhost", dns.address().getPort())));
-      Resolution r =
-          resolver.resolve("by-name.example.test", Deadline.after(Duration.ofSeconds(2)));
-      assertEquals(
-          new Resolution.Resolved(List.of(InetAddress.getByName("10.0.1.23"))).addresses(),
-          ((Resolution.Resolved) r).addresses());
-    }
+  void aResolverThatWasNotLookedUpIsABug() {
+    // Names in DNS_SERVERS are looked up by the wiring, where a failure is a configuration error.
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new DnsResolver(List.of(InetSocketAddress.createUnresolved("localhost", 53))));
   }
 }

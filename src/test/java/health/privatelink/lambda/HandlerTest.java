@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.alert.AlertRules;
@@ -25,6 +24,7 @@ import health.privatelink.probe.HttpProber;
 import health.privatelink.publish.MetricsPublisher;
 import health.privatelink.run.Pipeline;
 import health.privatelink.run.Wiring;
+import health.privatelink.testing.BadSettings;
 import health.privatelink.testing.BrokenTls;
 import health.privatelink.testing.DnsTestServer;
 import health.privatelink.testing.TestPki;
@@ -35,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,9 +100,7 @@ class HandlerTest {
   private JsonNode invoke(String event) throws Exception {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     handler.handleRequest(
-        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-        output,
-        new TestContext(30_000));
+        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), output, context(30_000));
     return JSON.readTree(output.toByteArray());
   }
 
@@ -141,7 +140,7 @@ class HandlerTest {
                 broken.handleRequest(
                     new ByteArrayInputStream(new byte[0]),
                     new ByteArrayOutputStream(),
-                    new TestContext(30_000)));
+                    context(30_000)));
 
     long tookMs = (System.nanoTime() - start) / 1_000_000;
     assertTrue(tookMs < 3_000, "the bug surfaced after " + tookMs + " ms");
@@ -192,6 +191,13 @@ class HandlerTest {
     for (String line : lines) {
       JSON.readTree(line); // every line on standard output is one JSON object
     }
+    assertTrue(
+        lines.stream()
+            .anyMatch(l ->
+                l.contains("\"message\":\"scheduled invocation\"")
+                    && l.contains("\"eventId\":\"53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa\"")
+                    && l.contains("\"eventTime\":\"2025-01-15T12:00:00Z\"")),
+        log());
   }
 
   @Test
@@ -222,7 +228,7 @@ class HandlerTest {
   }
 
   @Test
-  void badEventsAreErrorsNamingWhatIsWrong() {
+  void badEventsAreAnsweredNamingWhatIsWrong() throws Exception {
     record Bad(String event, String message) {}
     for (Bad bad :
         List.of(
@@ -237,9 +243,32 @@ class HandlerTest {
                 "{\"targets\": [{\"name\": \"a\", \"url\": \"https://a.example/\"}], \"publish\": \"yes\"}",
                 "the event's publish must be true or false, got \"yes\""),
             new Bad("{\"targets\": ", "the event is not valid JSON: Unexpected end-of-input"))) {
+      JsonNode answer = invoke(bad.event());
+      List<String> fields = new ArrayList<>();
+      answer.fieldNames().forEachRemaining(fields::add);
+      assertEquals(List.of("error"), fields, answer.toString());
+      String error = answer.get("error").asText();
+      assertTrue(error.startsWith(bad.message()), error);
+      assertFalse(error.contains("\n"), "one line: " + error);
+    }
+    assertFalse(log().contains("\"message\":\"check finished\""), "nothing was checked");
+    assertTrue(log().contains("\"level\":\"WARN\""), log());
+  }
+
+  @Test
+  void everyBadVariableFailsTheInitNamingIt() {
+    for (Map.Entry<String, String> bad : BadSettings.all().entrySet()) {
+      ByteArrayOutputStream output = new ByteArrayOutputStream();
       ConfigException e =
-          assertThrows(ConfigException.class, () -> invoke(bad.event()), bad.event());
-      assertTrue(e.getMessage().startsWith(bad.message()), e.getMessage());
+          assertThrows(
+              ConfigException.class,
+              () ->
+                  new Handler(
+                      Map.of(bad.getKey(), bad.getValue()),
+                      new PrintStream(output, true, StandardCharsets.UTF_8)),
+              bad.getKey());
+      assertTrue(e.getMessage().startsWith(bad.getKey()), e.getMessage());
+      assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
     }
   }
 
@@ -248,78 +277,26 @@ class HandlerTest {
     dns.on("api.private.prefect.cloud").drop();
     dns.on("app.private.prefect.cloud").drop();
     ByteArrayOutputStream output = new ByteArrayOutputStream();
+    Context context = context(1500);
     long start = System.nanoTime();
     handler.handleRequest(
-        new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)),
-        output,
-        new TestContext(1500));
+        new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), output, context);
     long tookMs = (System.nanoTime() - start) / 1_000_000;
     assertTrue(tookMs < 1500, "took " + tookMs + " ms with 1500 ms left");
     JsonNode report = JSON.readTree(output.toByteArray());
     assertEquals("DNS_TIMEOUT", report.get("results").get(0).get("reason").asText());
   }
 
-  /** A Lambda context whose deadline is {@code remainingMillis} from its creation. */
-  static final class TestContext implements Context {
-    private final long deadline;
-
-    TestContext(long remainingMillis) {
-      this.deadline = System.currentTimeMillis() + remainingMillis;
-    }
-
-    @Override
-    public int getRemainingTimeInMillis() {
-      return (int) Math.max(0, deadline - System.currentTimeMillis());
-    }
-
-    @Override
-    public String getAwsRequestId() {
-      return "test-request";
-    }
-
-    @Override
-    public String getLogGroupName() {
-      return "/aws/lambda/privatelink-health";
-    }
-
-    @Override
-    public String getLogStreamName() {
-      return "test";
-    }
-
-    @Override
-    public String getFunctionName() {
-      return "privatelink-health";
-    }
-
-    @Override
-    public String getFunctionVersion() {
-      return "$LATEST";
-    }
-
-    @Override
-    public String getInvokedFunctionArn() {
-      return "arn:aws:lambda:us-east-1:123456789012:function:privatelink-health";
-    }
-
-    @Override
-    public CognitoIdentity getIdentity() {
-      return null;
-    }
-
-    @Override
-    public ClientContext getClientContext() {
-      return null;
-    }
-
-    @Override
-    public int getMemoryLimitInMB() {
-      return 512;
-    }
-
-    @Override
-    public LambdaLogger getLogger() {
-      return null;
-    }
+  /**
+   * A Lambda context whose deadline is {@code remainingMillis} from its creation: the handler reads
+   * only the time left, which a mock answers from the clock on every call.
+   */
+  static Context context(long remainingMillis) {
+    long deadline = System.currentTimeMillis() + remainingMillis;
+    Context context = mock(Context.class);
+    when(context.getRemainingTimeInMillis())
+        .thenAnswer(call -> (int) Math.max(0, deadline - System.currentTimeMillis()));
+    when(context.getAwsRequestId()).thenReturn("test-request");
+    return context;
   }
 }

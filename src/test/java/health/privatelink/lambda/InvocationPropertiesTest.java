@@ -3,9 +3,9 @@ package health.privatelink.lambda;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.privatelink.BadInputException;
 import health.privatelink.Json;
 import health.privatelink.config.Cidr;
-import health.privatelink.config.ConfigException;
 import health.privatelink.config.TargetsParser;
 import health.privatelink.testing.JsonArbitraries;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +22,8 @@ import net.jqwik.api.Provide;
 
 /**
  * Bad input, generated, where a manual invocation enters: whatever the event holds, it is read as a
- * scheduled or manual invocation, or refused with a {@link ConfigException} naming the event or its
- * targets, as the handler turns it into a function error with a clear message.
+ * scheduled or manual invocation, or refused with a {@link BadInputException} naming the event or
+ * its targets, whose one-line message the handler answers with.
  */
 class InvocationPropertiesTest {
   private static final TargetsParser PARSER =
@@ -55,7 +55,7 @@ class InvocationPropertiesTest {
       if (invocation instanceof Invocation.Manual manual) {
         assertFalse(manual.targets().isEmpty(), "a manual invocation checks something");
       }
-    } catch (ConfigException e) {
+    } catch (BadInputException e) {
       String message = e.getMessage();
       assertTrue(message != null && !message.isBlank(), "blank message");
       assertTrue(
