@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import health.privatelink.alert.DynamoStateStore;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigParser;
 import health.privatelink.config.Target;
 import health.privatelink.config.TargetsParser;
+import health.privatelink.diagnose.Ec2QueryClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,8 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,26 +34,6 @@ import org.junit.jupiter.api.Test;
 /** Holds template.yaml to the code it deploys and to the security promises of the README. */
 class TemplateTest {
   private static final Path TEMPLATE = Path.of("template.yaml");
-  private static final Path CONFIG_PARSER =
-      Path.of("src/main/java/health/privatelink/config/ConfigParser.java");
-  private static final Path EC2_CLIENT =
-      Path.of("src/main/java/health/privatelink/diagnose/Ec2QueryClient.java");
-
-  /**
-   * An EC2 action the diagnosis calls, as Ec2QueryClient names it: {@code "DescribeVpcEndpoints"}.
-   */
-  private static final Pattern EC2_ACTION = Pattern.compile("\"(Describe[A-Za-z]+)\"");
-
-  private static final Path STATE_STORE =
-      Path.of("src/main/java/health/privatelink/alert/DynamoStateStore.java");
-
-  /** A DynamoDbClient call in the store's source: {@code .putItem(}, {@code .batchGetItem(}. */
-  private static final Pattern DYNAMODB_CALL =
-      Pattern.compile("\\.(batchGetItem|getItem|putItem|updateItem|deleteItem|query|scan)\\(");
-
-  /** A quoted all-caps name such as {@code "ALERT_TOPIC_ARN"}: how ConfigParser names variables. */
-  private static final Pattern QUOTED_VARIABLE =
-      Pattern.compile("\"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\"");
 
   /** Variables the template may set that ConfigParser does not read: the JVM's own. */
   private static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
@@ -117,18 +97,18 @@ class TemplateTest {
   }
 
   @Test
-  void everyVariableTheCodeReadsIsSetInTheTemplate() throws IOException {
-    Set<String> read = variablesConfigParserReads();
-    assertTrue(read.contains("TARGETS"), "found the variables in ConfigParser: " + read);
+  void everyVariableTheCodeReadsIsSetInTheTemplate() {
+    Set<String> read = new TreeSet<>(ConfigParser.VARIABLES);
+    assertTrue(read.contains("TARGETS"), "the variables ConfigParser declares: " + read);
     Set<String> missing = new TreeSet<>(read);
     missing.removeAll(environment().keySet());
     assertEquals(Set.of(), missing, "read by ConfigParser but not set in template.yaml");
   }
 
   @Test
-  void everyVariableTheTemplateSetsIsReadByTheCode() throws IOException {
+  void everyVariableTheTemplateSetsIsReadByTheCode() {
     Set<String> unread = new TreeSet<>(environment().keySet());
-    unread.removeAll(variablesConfigParserReads());
+    unread.removeAll(ConfigParser.VARIABLES);
     unread.removeAll(RUNTIME_VARIABLES);
     assertEquals(Set.of(), unread, "set in template.yaml but never read by ConfigParser");
   }
@@ -188,13 +168,12 @@ class TemplateTest {
   }
 
   @Test
-  void roleAllowsEveryEc2CallOfTheDiagnosisAndNoOtherDescribe() throws IOException {
+  void roleAllowsEveryEc2CallOfTheDiagnosisAndNoOtherDescribe() {
     Set<String> called = new TreeSet<>();
-    Matcher m = EC2_ACTION.matcher(Files.readString(EC2_CLIENT));
-    while (m.find()) {
-      called.add("ec2:" + m.group(1));
+    for (String action : Ec2QueryClient.ACTIONS) {
+      called.add("ec2:" + action);
     }
-    assertTrue(called.contains("ec2:DescribeVpcEndpoints"), "found the calls: " + called);
+    assertTrue(called.contains("ec2:DescribeVpcEndpoints"), "the declared calls: " + called);
     Set<String> allowed = new TreeSet<>();
     for (Map<String, Object> statement : identityStatements()) {
       for (String action : strings(statement.get("Action"))) {
@@ -214,14 +193,12 @@ class TemplateTest {
   }
 
   @Test
-  void roleAllowsExactlyTheDynamoDbCallsOfTheAlertStateStore() throws IOException {
+  void roleAllowsExactlyTheDynamoDbCallsOfTheAlertStateStore() {
     Set<String> called = new TreeSet<>();
-    Matcher m = DYNAMODB_CALL.matcher(Files.readString(STATE_STORE));
-    while (m.find()) {
-      called.add(
-          "dynamodb:" + Character.toUpperCase(m.group(1).charAt(0)) + m.group(1).substring(1));
+    for (String call : DynamoStateStore.CALLS) {
+      called.add("dynamodb:" + call);
     }
-    assertTrue(called.contains("dynamodb:PutItem"), "found the calls: " + called);
+    assertTrue(called.contains("dynamodb:PutItem"), "the declared calls: " + called);
     Set<String> allowed = new TreeSet<>();
     for (Map<String, Object> statement : identityStatements()) {
       for (String action : strings(statement.get("Action"))) {
@@ -411,15 +388,6 @@ class TemplateTest {
   private static Map<String, Object> environment() {
     Map<String, Object> env = asMap(function().get("Environment"), "Environment");
     return asMap(env.get("Variables"), "Variables");
-  }
-
-  private static Set<String> variablesConfigParserReads() throws IOException {
-    Matcher m = QUOTED_VARIABLE.matcher(Files.readString(CONFIG_PARSER));
-    Set<String> names = new TreeSet<>();
-    while (m.find()) {
-      names.add(m.group(1));
-    }
-    return names;
   }
 
   private static List<Map<String, Object>> ofType(String type) {
