@@ -4,15 +4,19 @@ import static health.privatelink.CloudFormationYaml.asMap;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import health.privatelink.alert.DynamoStateStore;
 import health.privatelink.config.Config;
+import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
 import health.privatelink.config.Target;
 import health.privatelink.config.TargetsParser;
+import health.privatelink.diagnose.Ec2QueryClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +27,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -34,26 +40,8 @@ import org.junit.jupiter.api.Test;
 /** Holds template.yaml to the code it deploys and to the security promises of the README. */
 class TemplateTest {
   private static final Path TEMPLATE = Path.of("template.yaml");
-  private static final Path CONFIG_PARSER =
-      Path.of("src/main/java/health/privatelink/config/ConfigParser.java");
-  private static final Path EC2_CLIENT =
-      Path.of("src/main/java/health/privatelink/diagnose/Ec2QueryClient.java");
-
-  /**
-   * An EC2 action the diagnosis calls, as Ec2QueryClient names it: {@code "DescribeVpcEndpoints"}.
-   */
-  private static final Pattern EC2_ACTION = Pattern.compile("\"(Describe[A-Za-z]+)\"");
-
-  private static final Path STATE_STORE =
-      Path.of("src/main/java/health/privatelink/alert/DynamoStateStore.java");
-
-  /** A DynamoDbClient call in the store's source: {@code .putItem(}, {@code .batchGetItem(}. */
-  private static final Pattern DYNAMODB_CALL =
-      Pattern.compile("\\.(batchGetItem|getItem|putItem|updateItem|deleteItem|query|scan)\\(");
-
-  /** A quoted all-caps name such as {@code "ALERT_TOPIC_ARN"}: how ConfigParser names variables. */
-  private static final Pattern QUOTED_VARIABLE =
-      Pattern.compile("\"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\"");
+  private static final Path MAKEFILE = Path.of("Makefile");
+  private static final Path SAMCONFIG = Path.of("samconfig.toml");
 
   /** Variables the template may set that ConfigParser does not read: the JVM's own. */
   private static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
@@ -76,13 +64,14 @@ class TemplateTest {
           "ec2:UnassignPrivateIpAddresses",
           "cloudwatch:PutMetricData");
 
+  private static Map<String, Object> template;
   private static Map<String, Object> parameters;
   private static Map<String, Object> conditions;
   private static Map<String, Object> resources;
 
   @BeforeAll
   static void readTemplate() throws IOException {
-    Map<String, Object> template = CloudFormationYaml.read(TEMPLATE);
+    template = CloudFormationYaml.read(TEMPLATE);
     parameters = asMap(template.get("Parameters"), "Parameters");
     conditions = asMap(template.get("Conditions"), "Conditions");
     resources = asMap(template.get("Resources"), "Resources");
@@ -117,18 +106,18 @@ class TemplateTest {
   }
 
   @Test
-  void everyVariableTheCodeReadsIsSetInTheTemplate() throws IOException {
-    Set<String> read = variablesConfigParserReads();
-    assertTrue(read.contains("TARGETS"), "found the variables in ConfigParser: " + read);
+  void everyVariableTheCodeReadsIsSetInTheTemplate() {
+    Set<String> read = new TreeSet<>(ConfigParser.VARIABLES);
+    assertTrue(read.contains("TARGETS"), "the variables ConfigParser declares: " + read);
     Set<String> missing = new TreeSet<>(read);
     missing.removeAll(environment().keySet());
     assertEquals(Set.of(), missing, "read by ConfigParser but not set in template.yaml");
   }
 
   @Test
-  void everyVariableTheTemplateSetsIsReadByTheCode() throws IOException {
+  void everyVariableTheTemplateSetsIsReadByTheCode() {
     Set<String> unread = new TreeSet<>(environment().keySet());
-    unread.removeAll(variablesConfigParserReads());
+    unread.removeAll(ConfigParser.VARIABLES);
     unread.removeAll(RUNTIME_VARIABLES);
     assertEquals(Set.of(), unread, "set in template.yaml but never read by ConfigParser");
   }
@@ -188,13 +177,12 @@ class TemplateTest {
   }
 
   @Test
-  void roleAllowsEveryEc2CallOfTheDiagnosisAndNoOtherDescribe() throws IOException {
+  void roleAllowsEveryEc2CallOfTheDiagnosisAndNoOtherDescribe() {
     Set<String> called = new TreeSet<>();
-    Matcher m = EC2_ACTION.matcher(Files.readString(EC2_CLIENT));
-    while (m.find()) {
-      called.add("ec2:" + m.group(1));
+    for (String action : Ec2QueryClient.ACTIONS) {
+      called.add("ec2:" + action);
     }
-    assertTrue(called.contains("ec2:DescribeVpcEndpoints"), "found the calls: " + called);
+    assertTrue(called.contains("ec2:DescribeVpcEndpoints"), "the declared calls: " + called);
     Set<String> allowed = new TreeSet<>();
     for (Map<String, Object> statement : identityStatements()) {
       for (String action : strings(statement.get("Action"))) {
@@ -214,14 +202,12 @@ class TemplateTest {
   }
 
   @Test
-  void roleAllowsExactlyTheDynamoDbCallsOfTheAlertStateStore() throws IOException {
+  void roleAllowsExactlyTheDynamoDbCallsOfTheAlertStateStore() {
     Set<String> called = new TreeSet<>();
-    Matcher m = DYNAMODB_CALL.matcher(Files.readString(STATE_STORE));
-    while (m.find()) {
-      called.add(
-          "dynamodb:" + Character.toUpperCase(m.group(1).charAt(0)) + m.group(1).substring(1));
+    for (String call : DynamoStateStore.CALLS) {
+      called.add("dynamodb:" + call);
     }
-    assertTrue(called.contains("dynamodb:PutItem"), "found the calls: " + called);
+    assertTrue(called.contains("dynamodb:PutItem"), "the declared calls: " + called);
     Set<String> allowed = new TreeSet<>();
     for (Map<String, Object> statement : identityStatements()) {
       for (String action : strings(statement.get("Action"))) {
@@ -392,6 +378,291 @@ class TemplateTest {
         "the manual event checks other targets than the defaults");
   }
 
+  // ------------------------------------------------------------------ deploying right the first
+  // time
+
+  @Test
+  void samBuildRunsTheMakefileTargetWithThePinnedWrapperAndNoTests() throws IOException {
+    Map<String, Object> metadata =
+        asMap(asMap(resources.get(functionLogicalId()), "function").get("Metadata"), "Metadata");
+    assertEquals("makefile", metadata.get("BuildMethod"), "SAM's Maven builder runs the tests");
+    String makefile = Files.readString(MAKEFILE);
+    Matcher target =
+        Pattern.compile("(?m)^build-" + functionLogicalId() + ":.*\n((?:\t.*\n)+)")
+            .matcher(makefile);
+    assertTrue(target.find(), "the Makefile has the target sam build runs: " + makefile);
+    String recipe = target.group(1);
+    assertTrue(recipe.contains("./mvnw "), "the pinned wrapper, no Maven of the user's: " + recipe);
+    assertTrue(recipe.contains("-DskipTests"), "the tests need moto, packaging does not");
+    assertTrue(recipe.contains("$(ARTIFACTS_DIR)/lib"), "java21 puts the jars in lib/ on its path");
+    assertTrue(makefile.contains("-lt 21"), "the Makefile names a too-old JDK before Maven runs");
+  }
+
+  @Test
+  void functionHasNoFixedNameThatALongStackNameWouldOverflow() {
+    // A stack name may have 128 characters, a function name 64; CloudFormation's generated
+    // name fits, and everything that names the function refers to it.
+    assertFalse(function().containsKey("FunctionName"), "FunctionName: " + function());
+  }
+
+  @Test
+  void interfaceEndpointsAdmitTheWholeVpcAndTheFunction() {
+    String cidr = "10.20.0.0/16";
+    for (Map<String, String> endpoints :
+        List.of(
+            Map.of("CreateVpcEndpoints", "true", "RouteTableIds", "rtb-0123456789abcdef0"),
+            Map.of("CreateEc2Endpoint", "true"))) {
+      Map<String, String> given = new LinkedHashMap<>(endpoints);
+      given.put("VpcCidr", cidr);
+      given.put("EndpointSubnetIds", "subnet-0ccccccccccccccc3");
+      Map<String, Object> group =
+          new Stack(given).created("EndpointSecurityGroup").orElseThrow(AssertionError::new);
+      List<Map<String, Object>> ingress =
+          list(group.get("SecurityGroupIngress")).stream().map(r -> asMap(r, "rule")).toList();
+      for (Map<String, Object> rule : ingress) {
+        assertEquals(
+            List.of("tcp", "443", "443"),
+            List.of(rule.get("IpProtocol"), rule.get("FromPort"), rule.get("ToPort")),
+            "HTTPS only: " + rule);
+      }
+      assertEquals(
+          Set.of("CidrIp=" + cidr, "SourceSecurityGroupId=" + SAMPLE_GROUP_ID),
+          ingress.stream()
+              .map(r ->
+                  r.containsKey("CidrIp")
+                      ? "CidrIp=" + r.get("CidrIp")
+                      : "SourceSecurityGroupId=" + r.get("SourceSecurityGroupId"))
+              .collect(Collectors.toSet()),
+          "every workload of the VPC resolves monitoring, sns and ec2 to these endpoints");
+    }
+    assertTrue(
+        String.valueOf(template.get("Description")).contains("serve the whole VPC"),
+        "the template says the endpoints serve the whole VPC: " + template.get("Description"));
+  }
+
+  @Test
+  void interfaceEndpointsRequireOneSubnetPerZoneAndTheVpcRange() {
+    Map<String, String> complete =
+        Map.of(
+            "EndpointSubnetIds", "subnet-0ccccccccccccccc3,subnet-0ddddddddddddddd4",
+            "VpcCidr", "10.20.0.0/16",
+            "RouteTableIds", "rtb-0123456789abcdef0");
+    for (String create : List.of("CreateVpcEndpoints", "CreateEc2Endpoint")) {
+      Map<String, String> given = new LinkedHashMap<>(complete);
+      given.put(create, "true");
+      assertEquals(List.of(), failedRules(given), create + " with everything it needs");
+      for (String missing : List.of("EndpointSubnetIds", "VpcCidr")) {
+        Map<String, String> without = new LinkedHashMap<>(given);
+        without.put(missing, "");
+        List<String> failed = failedRules(without);
+        assertEquals(1, failed.size(), create + " without " + missing + ": " + failed);
+        assertTrue(
+            failed.get(0).contains(missing), "the rule's message names " + missing + ": " + failed);
+      }
+      Stack stack = new Stack(given);
+      for (String id : resources.keySet()) {
+        Optional<Map<String, Object>> endpoint =
+            "AWS::EC2::VPCEndpoint".equals(type(resources.get(id)))
+                ? stack.created(id)
+                : Optional.empty();
+        if (endpoint.isPresent() && "Interface".equals(endpoint.get().get("VpcEndpointType"))) {
+          assertEquals(
+              List.of("subnet-0ccccccccccccccc3", "subnet-0ddddddddddddddd4"),
+              endpoint.get().get("SubnetIds"),
+              id + " uses EndpointSubnetIds, never the function's SubnetIds");
+        }
+      }
+    }
+    assertEquals(
+        List.of(), failedRules(Map.of()), "the defaults create no endpoint and need neither");
+  }
+
+  @Test
+  void dnsServersGetUdpAndTcp53FromTheirOwnGroup() {
+    Stack none = new Stack(Map.of());
+    assertEquals(Optional.empty(), none.created("FunctionDnsSecurityGroup"));
+    assertEquals(List.of(SAMPLE_GROUP_ID), functionGroups(none));
+
+    List<String> servers = List.of("10.0.0.2", "10.0.1.2", "192.168.5.53");
+    for (int n = 1; n <= servers.size(); n++) {
+      Stack stack = new Stack(Map.of("DnsServers", String.join(",", servers.subList(0, n))));
+      Map<String, Object> group =
+          stack.created("FunctionDnsSecurityGroup").orElseThrow(AssertionError::new);
+      assertFalse(group.containsKey("SecurityGroupIngress"), "nothing connects to the function");
+      Set<String> egress = new TreeSet<>();
+      for (Object rule : list(group.get("SecurityGroupEgress"))) {
+        Map<String, Object> r = asMap(rule, "rule");
+        egress.add(
+            r.get("IpProtocol")
+                + " "
+                + r.get("FromPort")
+                + "-"
+                + r.get("ToPort")
+                + " "
+                + r.get("CidrIp"));
+      }
+      Set<String> expected = new TreeSet<>();
+      for (String server : servers.subList(0, n)) {
+        expected.add("udp 53-53 " + server + "/32");
+        expected.add("tcp 53-53 " + server + "/32");
+      }
+      assertEquals(expected, egress, n + " DNS servers");
+      assertEquals(List.of(SAMPLE_GROUP_ID, SAMPLE_DNS_GROUP_ID), functionGroups(stack));
+      assertEquals(
+          SAMPLE_GROUP_ID + "," + SAMPLE_DNS_GROUP_ID,
+          stack.string(environment().get("SECURITY_GROUP_IDS")),
+          "the diagnosis reads every group of the function");
+    }
+    Stack own =
+        new Stack(Map.of("DnsServers", "10.0.0.2", "SecurityGroupIds", "sg-0abcabcabcabcabc1"));
+    assertEquals(
+        Optional.empty(), own.created("FunctionDnsSecurityGroup"), "your groups, your rules");
+    assertEquals(List.of("sg-0abcabcabcabcabc1"), functionGroups(own));
+
+    // Every value the parameter admits gets a rule for each of its servers, and is a valid
+    // DNS_SERVERS; what rules cannot be written for is refused at deploy time.
+    Pattern allowed = allowedPattern("DnsServers");
+    for (String ok : List.of("", "10.0.0.2", "10.0.0.2,10.0.1.2", "10.0.0.2,10.0.1.2,10.0.2.2")) {
+      assertTrue(allowed.matcher(ok).matches(), ok);
+      Map<String, String> env = defaultEnvironment();
+      env.put("DNS_SERVERS", ok);
+      assertDoesNotThrow(() -> ConfigParser.parse(env), "DNS_SERVERS=" + ok);
+    }
+    for (String refused :
+        List.of(
+            "10.0.0.2,10.0.1.2,10.0.2.2,10.0.3.2",
+            "10.0.0.2:5353",
+            "dns.example.com",
+            "[fd00::2]",
+            "10.0.0.2,")) {
+      assertFalse(allowed.matcher(refused).matches(), refused);
+    }
+  }
+
+  @Test
+  void logGroupIsTheStacksOwnAndTheRoleWritesOnlyThere() {
+    Map<String, Object> logging = asMap(function().get("LoggingConfig"), "LoggingConfig");
+    Map<String, Object> group = resourceNamedBy(logging.get("LogGroup"));
+    assertEquals("AWS::Logs::LogGroup", group.get("Type"));
+    String name = resolve(properties(group).get("LogGroupName"));
+    assertFalse(name.startsWith("/aws/lambda/"), "Lambda may have left that group behind: " + name);
+    assertEquals("/privatelink-health/privatelink-health", name);
+    String logicalId = (String) asMap(logging.get("LogGroup"), "LogGroup").get("Ref");
+    List<Map<String, Object>> logs =
+        identityStatements().stream()
+            .filter(st -> strings(st.get("Action")).stream().anyMatch(a -> a.startsWith("logs:")))
+            .toList();
+    assertFalse(logs.isEmpty(), "the function may write its logs");
+    for (Map<String, Object> statement : logs) {
+      assertEquals(Map.of("Fn::GetAtt", List.of(logicalId, "Arn")), statement.get("Resource"));
+    }
+  }
+
+  @Test
+  void applicationLogLevelLetsTheLevellessEmfLinesThrough() {
+    // EMF lines carry no level: under the JSON log format Lambda counts them as INFO, and a
+    // higher level would drop every EMF metric and set off the dead man's switch.
+    Map<String, Object> logging = asMap(function().get("LoggingConfig"), "LoggingConfig");
+    assertEquals("JSON", logging.get("LogFormat"));
+    assertEquals("INFO", logging.get("ApplicationLogLevel"));
+  }
+
+  @Test
+  void scheduleIsNeverRetriedOrDeliveredLate() {
+    List<Map<String, Object>> schedules =
+        asMap(function().get("Events"), "Events").values().stream()
+            .map(e -> asMap(e, "event"))
+            .filter(e -> "Schedule".equals(e.get("Type")))
+            .map(e -> asMap(e.get("Properties"), "Properties"))
+            .toList();
+    assertEquals(1, schedules.size());
+    // 60 s: EventBridge's least, and one interval of the most frequent schedule, rate(1 minute).
+    assertEquals(
+        Map.of("MaximumRetryAttempts", "0", "MaximumEventAgeInSeconds", "60"),
+        schedules.get(0).get("RetryPolicy"));
+    assertEquals(
+        Map.of("MaximumRetryAttempts", "0", "MaximumEventAgeInSeconds", "60"),
+        function().get("EventInvokeConfig"));
+  }
+
+  @Test
+  void metricsNamespacePatternRefusesAwsPrefixAsTheConfigurationDoes() {
+    Pattern allowed = allowedPattern("MetricsNamespace");
+    assertTrue(
+        allowed
+            .matcher((String) asMap(parameters.get("MetricsNamespace"), "p").get("Default"))
+            .matches());
+    for (String refused : List.of("AWS/Lambda", "AWS/", "", "a b", "x".repeat(256))) {
+      assertFalse(allowed.matcher(refused).matches(), "the template accepts " + refused);
+    }
+    for (String ns :
+        List.of(
+            "PrivateLinkHealth",
+            "A",
+            "AW",
+            "AWS",
+            "AWSome",
+            "AWS-x/y",
+            "AW/S",
+            "aws/x",
+            "Team/PrivateLink#1:a_b.c-d",
+            "x".repeat(255))) {
+      assertTrue(allowed.matcher(ns).matches(), "the template refuses " + ns);
+      Map<String, String> env = defaultEnvironment();
+      env.put("METRICS_NAMESPACE", ns);
+      assertEquals(
+          ns,
+          ConfigParser.parse(env).metricsNamespace(),
+          "the function accepts what the template does");
+    }
+    Map<String, String> env = defaultEnvironment();
+    env.put("METRICS_NAMESPACE", "AWS/Lambda");
+    assertThrows(ConfigException.class, () -> ConfigParser.parse(env));
+  }
+
+  @Test
+  void templateSetsNoAwsVariableOfTheSdkOrTheRuntime() {
+    // AWS_ENDPOINT_URL_* would send the function's calls elsewhere; the rest are Lambda's.
+    Set<String> aws = new TreeSet<>();
+    for (String name : environment().keySet()) {
+      if (name.startsWith("AWS_") || name.startsWith("_")) {
+        aws.add(name);
+      }
+    }
+    assertEquals(Set.of(), aws);
+  }
+
+  @Test
+  void samconfigNamesEachStackOnlyWhereEveryCommandReadsIt() throws IOException {
+    Map<String, List<String>> sections = new LinkedHashMap<>();
+    String section = "";
+    for (String line : Files.readAllLines(SAMCONFIG)) {
+      String text = line.strip();
+      if (text.startsWith("[")) {
+        section = text;
+        sections.put(section, new ArrayList<>());
+      } else if (!text.isEmpty() && !text.startsWith("#") && !section.isEmpty()) {
+        sections.get(section).add(text);
+      }
+    }
+    List<String> pinned = new ArrayList<>();
+    sections.forEach((name, lines) -> {
+      if (lines.stream().anyMatch(l -> l.startsWith("stack_name"))
+          && !name.matches("\\[[^.]+\\.global\\.parameters]")) {
+        pinned.add(name);
+      }
+    });
+    assertEquals(List.of(), pinned, "stack_name outside an environment's global section");
+    assertTrue(
+        sections.getOrDefault("[default.global.parameters]", List.of()).stream()
+            .anyMatch(l -> l.startsWith("stack_name")),
+        "the default environment is a stack: " + sections);
+    assertTrue(
+        String.join("\n", sections.getOrDefault("[default.deploy.parameters]", List.of()))
+            .contains("CAPABILITY_IAM"),
+        "the stack creates its role");
+  }
+
   // ------------------------------------------------------------------ template access
 
   private static String functionLogicalId() {
@@ -413,13 +684,46 @@ class TemplateTest {
     return asMap(env.get("Variables"), "Variables");
   }
 
-  private static Set<String> variablesConfigParserReads() throws IOException {
-    Matcher m = QUOTED_VARIABLE.matcher(Files.readString(CONFIG_PARSER));
-    Set<String> names = new TreeSet<>();
-    while (m.find()) {
-      names.add(m.group(1));
+  /** The function's security groups as this stack attaches them. */
+  private static List<String> functionGroups(Stack stack) {
+    return strings(
+        stack.value(asMap(function().get("VpcConfig"), "VpcConfig").get("SecurityGroupIds")));
+  }
+
+  /** The AssertDescription of every rule assertion these parameter values fail. */
+  private static List<String> failedRules(Map<String, String> given) {
+    Stack stack = new Stack(given);
+    List<String> failed = new ArrayList<>();
+    for (Object value : asMap(template.get("Rules"), "Rules").values()) {
+      Map<String, Object> rule = asMap(value, "rule");
+      if (rule.containsKey("RuleCondition") && !stack.test(rule.get("RuleCondition"))) {
+        continue;
+      }
+      for (Object assertion : list(rule.get("Assertions"))) {
+        Map<String, Object> a = asMap(assertion, "assertion");
+        Object test = a.get("Assert");
+        // EachMemberEquals over AWS-typed lists needs the account; those rules hold for samples.
+        if (asMap(test, "Assert").containsKey("Fn::EachMemberEquals")) {
+          continue;
+        }
+        if (!stack.test(test)) {
+          failed.add(String.valueOf(a.get("AssertDescription")));
+        }
+      }
     }
-    return names;
+    return failed;
+  }
+
+  private static Pattern allowedPattern(String parameter) {
+    return Pattern.compile(
+        (String) asMap(parameters.get(parameter), parameter).get("AllowedPattern"));
+  }
+
+  /** The function's environment as a stack with every parameter at its default sets it. */
+  private static Map<String, String> defaultEnvironment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    environment().forEach((name, value) -> env.put(name, resolve(value)));
+    return env;
   }
 
   private static List<Map<String, Object>> ofType(String type) {
@@ -493,42 +797,167 @@ class TemplateTest {
     return list(value).stream().map(String::valueOf).collect(Collectors.toList());
   }
 
-  // ------------------------------------------------------------------ default parameters
+  // ------------------------------------------------------------------ evaluating the template
 
   private static final String SAMPLE_GROUP_ID = "sg-0123456789abcdef0";
+  private static final String SAMPLE_DNS_GROUP_ID = "sg-0fedcba9876543210";
 
   /** Sample values CloudFormation would give parameters without defaults and resources. */
   private static final Map<String, String> SAMPLES =
       Map.of(
           "AWS::EC2::VPC::Id", "vpc-0123456789abcdef0",
-          "AWS::EC2::SecurityGroup", SAMPLE_GROUP_ID,
+          "AWS::EC2::SecurityGroup", "sg-0eeeeeeeeeeeeeee0",
+          "List<AWS::EC2::Subnet::Id>", "subnet-0aaaaaaaaaaaaaaa1,subnet-0bbbbbbbbbbbbbbb2",
           "AWS::SNS::Topic", "arn:aws:sns:us-east-1:123456789012:privatelink-health-AlertTopic-1AB",
           "AWS::DynamoDB::Table", "privatelink-health-StateTable-1AB");
 
+  /** Sample values of resources that several of the same type would otherwise share. */
+  private static final Map<String, String> RESOURCE_SAMPLES =
+      Map.of(
+          "FunctionSecurityGroup", SAMPLE_GROUP_ID,
+          "FunctionDnsSecurityGroup", SAMPLE_DNS_GROUP_ID,
+          "LogGroup", "/privatelink-health/privatelink-health");
+
   /** An environment value as a stack deployed with every parameter at its default sees it. */
   private static String resolve(Object value) {
-    if (value instanceof String s) {
+    return new Stack(Map.of()).string(value);
+  }
+
+  /**
+   * The template as CloudFormation evaluates it for one set of parameter values (the others at
+   * their defaults): parameters, conditions and the intrinsic functions the template uses. {@code
+   * AWS::NoValue} evaluates to null and drops out of lists, as in CloudFormation.
+   */
+  private record Stack(Map<String, String> given) {
+    Object value(Object expression) {
+      if (expression instanceof String s) {
+        return s;
+      }
+      if (expression instanceof List<?> items) {
+        List<Object> values = new ArrayList<>();
+        for (Object item : items) {
+          Object v = value(item);
+          if (v != null) {
+            values.add(v);
+          }
+        }
+        return values;
+      }
+      Map<String, Object> fn = asMap(expression, "expression");
+      if (fn.size() != 1 || !fn.keySet().iterator().next().matches("Ref|Fn::.*|Condition")) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        fn.forEach((k, v) -> {
+          Object evaluated = value(v);
+          if (evaluated != null) {
+            values.put(k, evaluated);
+          }
+        });
+        return values;
+      }
+      String name = fn.keySet().iterator().next();
+      Object arg = fn.get(name);
+      List<?> args = list(arg);
+      return switch (name) {
+        case "Ref" -> ref((String) arg);
+        case "Fn::GetAtt" -> resourceValue((String) args.get(0));
+        case "Fn::If" -> value(holds((String) args.get(0)) ? args.get(1) : args.get(2));
+        case "Fn::Join" ->
+            strings(value(args.get(1))).stream().collect(Collectors.joining((String) args.get(0)));
+        case "Fn::Split" ->
+            List.of(string(args.get(1)).split(Pattern.quote((String) args.get(0)), -1));
+        case "Fn::Select" -> list(value(args.get(1))).get(Integer.parseInt(string(args.get(0))));
+        case "Fn::Sub" -> sub(args);
+        default -> throw new AssertionError("cannot evaluate " + expression);
+      };
+    }
+
+    String string(Object expression) {
+      Object v = value(expression);
+      if (!(v instanceof String s)) {
+        throw new AssertionError(expression + " is not a string but " + v);
+      }
       return s;
     }
-    Map<String, Object> fn = asMap(value, "intrinsic function");
-    if (fn.containsKey("Ref") || fn.containsKey("Fn::GetAtt")) {
-      String id =
-          fn.containsKey("Ref")
-              ? (String) fn.get("Ref")
-              : (String) list(fn.get("Fn::GetAtt")).get(0);
+
+    boolean holds(String condition) {
+      if (!conditions.containsKey(condition)) {
+        throw new AssertionError("no condition " + condition);
+      }
+      return test(conditions.get(condition));
+    }
+
+    /** A condition, rule condition or rule assertion. */
+    boolean test(Object expression) {
+      Map<String, Object> fn = asMap(expression, "condition");
+      String name = fn.keySet().iterator().next();
+      List<?> args = list(fn.get(name));
+      return switch (name) {
+        case "Condition" -> holds((String) fn.get(name));
+        case "Fn::Equals" -> Objects.equals(value(args.get(0)), value(args.get(1)));
+        case "Fn::Not" -> !test(args.get(0));
+        case "Fn::And" -> args.stream().allMatch(this::test);
+        case "Fn::Or" -> args.stream().anyMatch(this::test);
+        default -> throw new AssertionError("cannot test " + expression);
+      };
+    }
+
+    /** A resource's properties as this stack would create them, or empty if it is not created. */
+    Optional<Map<String, Object>> created(String logicalId) {
+      Map<String, Object> resource = asMap(resources.get(logicalId), logicalId);
+      Object condition = resource.get("Condition");
+      if (condition != null && !holds((String) condition)) {
+        return Optional.empty();
+      }
+      return Optional.of(asMap(value(resource.get("Properties")), logicalId));
+    }
+
+    private Object ref(String id) {
+      switch (id) {
+        case "AWS::NoValue" -> {
+          return null;
+        }
+        case "AWS::StackName" -> {
+          return "privatelink-health";
+        }
+        case "AWS::Region" -> {
+          return "us-east-1";
+        }
+        default -> {}
+      }
       if (parameters.containsKey(id)) {
         Map<String, Object> parameter = asMap(parameters.get(id), id);
-        return parameter.containsKey("Default")
-            ? (String) parameter.get("Default")
-            : sample((String) parameter.get("Type"), id);
+        String type = (String) parameter.get("Type");
+        String v =
+            given.containsKey(id)
+                ? given.get(id)
+                : parameter.containsKey("Default")
+                    ? (String) parameter.get("Default")
+                    : sample(type, id);
+        return type.startsWith("List<") ? List.of(v.split(",", -1)) : v;
       }
-      return sample(type(resources.get(id)), id);
+      return resourceValue(id);
     }
-    if (fn.containsKey("Fn::If")) {
-      List<?> args = list(fn.get("Fn::If"));
-      return resolve(holds((String) args.get(0)) ? args.get(1) : args.get(2));
+
+    private String resourceValue(String id) {
+      if (!resources.containsKey(id)) {
+        throw new AssertionError(id + " is neither a parameter nor a resource");
+      }
+      return RESOURCE_SAMPLES.getOrDefault(id, sample(type(resources.get(id)), id));
     }
-    throw new AssertionError("cannot resolve " + value);
+
+    private String sub(List<?> args) {
+      String text = (String) args.get(0);
+      Map<String, Object> vars = args.size() > 1 ? asMap(args.get(1), "Fn::Sub") : Map.of();
+      Matcher m = Pattern.compile("\\$\\{([^}]+)}").matcher(text);
+      StringBuilder out = new StringBuilder();
+      while (m.find()) {
+        String var = m.group(1);
+        String v = vars.containsKey(var) ? string(vars.get(var)) : (String) ref(var);
+        m.appendReplacement(out, Matcher.quoteReplacement(v));
+      }
+      m.appendTail(out);
+      return out.toString();
+    }
   }
 
   private static String sample(String type, String id) {
@@ -537,23 +966,5 @@ class TemplateTest {
       throw new AssertionError("no sample value for " + id + " of type " + type);
     }
     return sample;
-  }
-
-  private static boolean holds(String condition) {
-    return evaluate(conditions.get(condition));
-  }
-
-  private static boolean evaluate(Object expression) {
-    Map<String, Object> fn = asMap(expression, "condition");
-    String name = fn.keySet().iterator().next();
-    List<?> args = list(fn.get(name));
-    return switch (name) {
-      case "Condition" -> holds((String) fn.get(name));
-      case "Fn::Equals" -> resolve(args.get(0)).equals(resolve(args.get(1)));
-      case "Fn::Not" -> !evaluate(args.get(0));
-      case "Fn::And" -> args.stream().allMatch(TemplateTest::evaluate);
-      case "Fn::Or" -> args.stream().anyMatch(TemplateTest::evaluate);
-      default -> throw new AssertionError("cannot evaluate " + expression);
-    };
   }
 }

@@ -37,6 +37,9 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * last write, so targets removed from the configuration do not linger.
  */
 public final class DynamoStateStore implements StateStore {
+  /** Every DynamoDB call this store makes: the function's role allows exactly these. */
+  public static final List<String> CALLS = List.of("BatchGetItem", "PutItem");
+
   /** How long an item outlives its last write. Targets still configured rewrite theirs. */
   public static final Duration TIME_TO_LIVE = Duration.ofDays(7);
 

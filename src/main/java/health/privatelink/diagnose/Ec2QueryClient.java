@@ -48,6 +48,14 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * do the same for 26 MB of jar; these four read-only calls need none of it.
  */
 public final class Ec2QueryClient implements Ec2 {
+  /** Every EC2 action this client calls: the function's role allows exactly these Describe*. */
+  public static final List<String> ACTIONS =
+      List.of(
+          "DescribeVpcEndpoints",
+          "DescribeVpcEndpointServices",
+          "DescribeSecurityGroups",
+          "DescribeNetworkInterfaces");
+
   static final String API_VERSION = "2016-11-15";
 
   /** More than any real answer to these filtered calls; a bigger one is not read. */
