@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.alert.AlertRules;
 import health.privatelink.alert.Alerter;
+import health.privatelink.alert.LogDelivery;
 import health.privatelink.alert.MemoryStateStore;
 import health.privatelink.aws.AwsSettings;
 import health.privatelink.check.Checker;
@@ -37,7 +38,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -78,10 +78,7 @@ class HandlerTest {
         new Alerter(
             AlertRules.from(config),
             new MemoryStateStore(),
-            Optional.empty(),
-            () -> {
-              throw new AssertionError("no topic: no SNS client");
-            },
+            new LogDelivery(new health.privatelink.Log(out)),
             out);
     handler =
         new Handler(
