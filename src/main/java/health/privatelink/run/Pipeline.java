@@ -72,11 +72,12 @@ public final class Pipeline {
                 alerter.begin(targets.stream().map(Target::name).toList(), plan.alertStateRead()))
             : Optional.empty();
     Report checked = checker.run(targets, plan.checks());
+    Deadline diagnosis = plan.diagnosis();
     Report report =
         new Report(
             checked.startedAt(),
             checked.duration(),
-            diagnoser.diagnose(checked.results(), plan.diagnosis()));
+            diagnoser.diagnose(checked.results(), TimePlan.diagnosisLookups(diagnosis), diagnosis));
     logResults(report);
     if (alerting.isEmpty()) {
       return new Outcome(report, Optional.empty(), Optional.empty());

@@ -17,7 +17,9 @@ import java.util.List;
  *   invocation deadline (Lambda: its remaining time less RETURN_MARGIN;
  *   |                    command line: the longest target budget plus what follows it)
  *   |-- checks: until the deadline less the publishing reserve (PUBLISH_RESERVE, at most a third)
- *   |-- diagnosis: DIAGNOSIS from its start, never past the checks' end
+ *   |-- diagnosis: DIAGNOSIS from its start, never past the checks' end; its EC2 calls stop
+ *   |   DIAGNOSIS_GRACE early, so a hung call reports its own timeout before the wait ends;
+ *   |   none is started when the plan leaves it less than one call's time
  *   `-- publishing: PUBLISHING from its start, never past the deadline; metrics calls stop
  *       EMF_RESERVE early so the unsent points still go out as EMF lines; alerting, beside them,
  *       ends ALERT_FINISH_MARGIN early and shares the rest (see {@link #alerting}):
@@ -48,6 +50,14 @@ public final class TimePlan {
    * of the publishing reserve.
    */
   public static final Duration DIAGNOSIS = Duration.ofSeconds(3);
+
+  /**
+   * Kept back from the diagnosis' EC2 calls at the end of its time: a lookup that hangs notices its
+   * deadline and reports the call that hung, and the diagnosis waits this long for that answer, all
+   * within its part of the plan. (It once waited this long past its deadline instead, and a run
+   * begun with its deadline nearly spent overran it, the cold EC2 path being built meanwhile.)
+   */
+  public static final Duration DIAGNOSIS_GRACE = Duration.ofMillis(200);
 
   /**
    * Kept back from the metrics calls at the end of publishing, so that the data points a failed or
@@ -100,9 +110,14 @@ public final class TimePlan {
     return checks;
   }
 
-  /** Until when the diagnosis may run, when it starts now. */
+  /** Until when the diagnosis may run, its answers awaited included, when it starts now. */
   Deadline diagnosis() {
     return checks.min(Deadline.after(DIAGNOSIS));
+  }
+
+  /** Until when the diagnosis' EC2 calls may run, within {@code diagnosis}. */
+  public static Deadline diagnosisLookups(Deadline diagnosis) {
+    return diagnosis.minus(DIAGNOSIS_GRACE);
   }
 
   /** Until when publishing (metrics and alerts, side by side) may run, when it starts now. */
