@@ -32,7 +32,8 @@ public final class TestReports {
         Set.of(200),
         Duration.ofSeconds(5),
         Optional.empty(),
-        List.of());
+        List.of(),
+        true);
   }
 
   /** A check that passed: resolved, connected, answered 200. */
