@@ -904,7 +904,8 @@ class DiagnoserTest {
         Set.of(200),
         Duration.ofSeconds(5),
         Optional.empty(),
-        List.of());
+        List.of(),
+        true);
   }
 
   static TargetResult failed(Reason reason) {
