@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import health.privatelink.Deadline;
 import health.privatelink.Reason;
 import health.privatelink.check.Report;
+import health.privatelink.testing.AwsTestServer.Reply;
 import health.privatelink.testing.MotoStateTable;
 import health.privatelink.testing.SilentServer;
 import health.privatelink.testing.SnsEndpoint;
@@ -138,18 +139,18 @@ class AlerterDynamoTest {
     assertEquals(Optional.of(AlertEvent.OK), ok.state());
     assertEquals(
         List.of("[ALARM] " + target + " CONNECT_REFUSED", "[OK] " + target),
-        endpoint.published().stream().map(f -> f.get("Subject")).toList());
+        endpoint.published().stream().map(r -> r.param("Subject")).toList());
   }
 
   @Test
   void aFailedPublishLeavesTheTableSoTheNextProcessSendsIt() {
     withTable().process(failing(0), soon());
-    endpoint.failNext(Integer.MAX_VALUE);
+    endpoint.replyAlways(Reply.SERVER_ERROR);
     AlertOutcome failed = withTable().process(failing(1), Deadline.after(Duration.ofSeconds(2)));
     assertEquals(AlertOutcome.Delivery.FAILED, failed.delivery());
     assertEquals(1, failed.errors().size(), failed.errors().toString());
 
-    endpoint.failNext(0);
+    endpoint.recover();
     AlertOutcome next = withTable().process(failing(2), soon());
     assertEquals(AlertOutcome.Delivery.PUBLISHED, next.delivery());
     assertEquals(Optional.of(AlertEvent.ALARM), next.state());

@@ -288,14 +288,14 @@ class DiagnoserTest {
     assertEquals("DescribeVpcEndpoints", first.action());
     assertEquals("2016-11-15", first.params().get("Version"));
     assertEquals(List.of(VPC), first.filter("vpc-id"));
-    String authorization = first.headers().get("authorization");
+    String authorization = first.header("authorization");
     assertTrue(
         authorization.matches(
             "AWS4-HMAC-SHA256 Credential=testing/\\d{8}/us-east-1/ec2/aws4_request,"
                 + " SignedHeaders=\\S*host;\\S*x-amz-date\\S*, Signature=[0-9a-f]{64}"),
         authorization);
     assertTrue(
-        first.headers().get("content-type").startsWith("application/x-www-form-urlencoded"),
+        first.header("content-type").startsWith("application/x-www-form-urlencoded"),
         first.headers().toString());
   }
 

@@ -14,11 +14,11 @@ import health.privatelink.check.Report;
 import health.privatelink.config.Config;
 import health.privatelink.config.MetricsMode;
 import health.privatelink.run.Wiring;
+import health.privatelink.testing.AwsTestServer.Reply;
+import health.privatelink.testing.AwsTestServer.Request;
 import health.privatelink.testing.CloudWatchTestServer;
 import health.privatelink.testing.CloudWatchTestServer.Datum;
 import health.privatelink.testing.CloudWatchTestServer.PutMetricData;
-import health.privatelink.testing.CloudWatchTestServer.Reply;
-import health.privatelink.testing.CloudWatchTestServer.Request;
 import health.privatelink.testing.TestAws;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -59,7 +59,7 @@ class MetricsPublisherTest {
 
   /** The production factory, pointed at the loopback CloudWatch. */
   private AwsClients aws() {
-    return TestAws.clients(Map.of("AWS_ENDPOINT_URL_CLOUDWATCH", server.endpoint().toString()));
+    return TestAws.clients(Map.of("AWS_ENDPOINT_URL_CLOUDWATCH", server.uri().toString()));
   }
 
   @AfterEach
@@ -190,7 +190,7 @@ class MetricsPublisherTest {
     assertTrue(
         request.header("Authorization").contains("/us-east-1/monitoring/aws4_request"),
         request.header("Authorization"));
-    PutMetricData call = request.putMetricData();
+    PutMetricData call = CloudWatchTestServer.putMetricData(request);
     assertEquals(NAMESPACE, call.namespace());
     assertEquals(
         List.of(

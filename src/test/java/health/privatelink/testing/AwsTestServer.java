@@ -21,11 +21,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What every AWS endpoint under {@code testing/} shares, in the shape of okhttp's MockWebServer: it
- * listens on a free port of 127.0.0.1 from construction ({@code start()} of each server), records
- * every request as one {@link Request}, and answers each from a script of {@link Reply replies}:
- * {@link #replyNext} scripts the next calls, {@link #replyAlways} every call after them. A request
- * held by {@link Reply#HANG} is released when the server closes. A request the server cannot decode
- * fails the test through {@link #requests()}.
+ * listens on a free port of 127.0.0.1 once {@code start()} of each server returns, records every
+ * request as one {@link Request}, and answers each from a script of {@link Reply replies}: {@link
+ * #replyNext} scripts the next calls, {@link #replyAlways} every call after them. A request held by
+ * {@link Reply#HANG} is released when the server closes. A request the server cannot decode fails
+ * the test through {@link #requests()}.
  *
  * <p>A subclass keeps its protocol: it decodes a body into a {@link Decoded} ({@link #decode}),
  * answers a call the way the service does ({@link #answer}) and says how the service words a
@@ -110,7 +110,7 @@ public abstract class AwsTestServer<S extends AwsTestServer<S>> implements AutoC
     }
   }
 
-  private final HttpServer server;
+  private HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -118,8 +118,14 @@ public abstract class AwsTestServer<S extends AwsTestServer<S>> implements AutoC
   private final CountDownLatch closing = new CountDownLatch(1);
   private Reply otherwise = Reply.OK;
 
-  /** Listens on a free port of 127.0.0.1 and serves. */
-  protected AwsTestServer() {
+  /**
+   * Listens on a free port of 127.0.0.1 and serves; each server's {@code start()} calls it once the
+   * server is built.
+   */
+  protected final S listen() {
+    if (server != null) {
+      throw new IllegalStateException("the server listens already");
+    }
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     } catch (IOException e) {
@@ -128,6 +134,7 @@ public abstract class AwsTestServer<S extends AwsTestServer<S>> implements AutoC
     server.createContext("/", this::handle);
     server.setExecutor(executor);
     server.start();
+    return self();
   }
 
   /** Decodes a request's body; a failure to decode fails the test through {@link #requests()}. */
