@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * and a publish that fails while the table works. moto serves the table, {@link SnsEndpoint} the
  * topic, both on loopback and reached by the real SDK clients.
  */
-class AlerterDynamoTest {
+class AlerterDynamoIT {
   static final String TABLE = "privatelink-health-state";
   static final Instant T0 = Instant.parse("2025-06-03T14:00:00Z");
   static final AlertRules RULES = new AlertRules(2, Duration.ofMinutes(60));
