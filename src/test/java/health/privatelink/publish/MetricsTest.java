@@ -1,16 +1,17 @@
 package health.privatelink.publish;
 
-import static health.privatelink.publish.Reports.STARTED_AT;
-import static health.privatelink.publish.Reports.failed;
-import static health.privatelink.publish.Reports.healthy;
-import static health.privatelink.publish.Reports.ms;
-import static health.privatelink.publish.Reports.report;
+import static health.privatelink.testing.TestReports.STARTED_AT;
+import static health.privatelink.testing.TestReports.failed;
+import static health.privatelink.testing.TestReports.healthy;
+import static health.privatelink.testing.TestReports.ms;
+import static health.privatelink.testing.TestReports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.privatelink.Reason;
 import health.privatelink.check.Report;
 import health.privatelink.check.Timings;
+import health.privatelink.testing.TestReports;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -176,7 +177,7 @@ class MetricsTest {
 
   @Test
   void targetsKeepTheirConfiguredOrderAndTheRunCountsTheFailedOnes() {
-    Report report = Reports.mixed();
+    Report report = TestReports.mixed();
 
     List<DataPoint> points = Metrics.of(report);
 
