@@ -10,6 +10,7 @@ import health.privatelink.Deadline;
 import health.privatelink.Reason;
 import health.privatelink.check.Report;
 import health.privatelink.testing.AwsTestServer.Reply;
+import health.privatelink.testing.ForwardingStateStore;
 import health.privatelink.testing.MotoStateTable;
 import health.privatelink.testing.SilentServer;
 import health.privatelink.testing.SnsEndpoint;
@@ -212,13 +213,14 @@ class AlerterDynamoIT {
     URI nothing = SilentServer.unreachable();
     Alerter alerter;
     try (DynamoDbClient down = TestAws.dynamoDb(nothing)) {
-      SwitchableStore store = new SwitchableStore(new DynamoStateStore(() -> down, TABLE));
+      ForwardingStateStore store =
+          new ForwardingStateStore(new DynamoStateStore(() -> down, TABLE));
       alerter = alerter(store);
       alerter.process(failing(0), Deadline.after(Duration.ofMillis(1500)));
       assertEquals(
           AlertOutcome.Delivery.PUBLISHED,
           alerter.process(failing(1), Deadline.after(Duration.ofMillis(1500))).delivery());
-      store.use(new DynamoStateStore(STATE::client, TABLE));
+      store.forwardTo(new DynamoStateStore(STATE::client, TABLE));
       AlertOutcome back = alerter.process(failing(2), soon());
       assertEquals(AlertOutcome.Delivery.NONE, back.delivery(), "the ALARM is not sent twice");
       assertEquals(List.of(), back.errors());
@@ -230,11 +232,11 @@ class AlerterDynamoIT {
 
   /** Holds each load until the other run has loaded too. */
   private static StateStore readingTogether(StateStore inner, CyclicBarrier barrier) {
-    return new StateStore() {
+    return new ForwardingStateStore(inner) {
       @Override
       public Map<String, AlertState> load(
           Collection<String> targets, Instant now, Deadline deadline) {
-        Map<String, AlertState> loaded = inner.load(targets, now, deadline);
+        Map<String, AlertState> loaded = super.load(targets, now, deadline);
         try {
           barrier.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
@@ -242,45 +244,6 @@ class AlerterDynamoIT {
         }
         return loaded;
       }
-
-      @Override
-      public boolean replace(String t, long expectedVersion, AlertState next, Deadline deadline) {
-        return inner.replace(t, expectedVersion, next, deadline);
-      }
-
-      @Override
-      public String describe() {
-        return inner.describe();
-      }
     };
-  }
-
-  /** A store whose backing table can be swapped, as when an unreachable table comes back. */
-  private static final class SwitchableStore implements StateStore {
-    private volatile StateStore current;
-
-    SwitchableStore(StateStore first) {
-      current = first;
-    }
-
-    void use(StateStore next) {
-      current = next;
-    }
-
-    @Override
-    public Map<String, AlertState> load(
-        Collection<String> targets, Instant now, Deadline deadline) {
-      return current.load(targets, now, deadline);
-    }
-
-    @Override
-    public boolean replace(String t, long expectedVersion, AlertState next, Deadline deadline) {
-      return current.replace(t, expectedVersion, next, deadline);
-    }
-
-    @Override
-    public String describe() {
-      return current.describe();
-    }
   }
 }
