@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * is recorded; {@link #replyNext} and {@link #replyAlways} make it deny, throttle, fail, drop or
  * hang instead.
  */
-public final class Ec2TestServer extends AwsTestServer<Ec2TestServer> {
+public final class Ec2TestServer extends QueryTestServer<Ec2TestServer> {
 
   private final List<VpcEndpoint> endpoints = new CopyOnWriteArrayList<>();
   private final Map<String, List<String>> services = new LinkedHashMap<>();
@@ -52,13 +52,6 @@ public final class Ec2TestServer extends AwsTestServer<Ec2TestServer> {
   public synchronized Ec2TestServer networkInterface(String privateAddress, String... groupIds) {
     interfaces.put(privateAddress, List.of(groupIds));
     return this;
-  }
-
-  @Override
-  protected Decoded decode(
-      String method, String path, Map<String, List<String>> headers, byte[] body) {
-    Map<String, String> params = QueryProtocol.decode(new String(body, StandardCharsets.UTF_8));
-    return new Decoded(params.getOrDefault("Action", ""), params, null);
   }
 
   @Override

@@ -11,7 +11,7 @@ import java.util.UUID;
  * real SDK client. It records every request's decoded form and answers Publish as published, or as
  * {@link #replyNext} and {@link #replyAlways} script.
  */
-public final class SnsEndpoint extends AwsTestServer<SnsEndpoint> {
+public final class SnsEndpoint extends QueryTestServer<SnsEndpoint> {
   private static final String XMLNS = "http://sns.amazonaws.com/doc/2010-03-31/";
 
   private SnsEndpoint() {}
@@ -36,13 +36,6 @@ public final class SnsEndpoint extends AwsTestServer<SnsEndpoint> {
           List.of(form.get(prefix + "Value.DataType"), form.get(prefix + "Value.StringValue")));
     }
     return attributes;
-  }
-
-  @Override
-  protected Decoded decode(
-      String method, String path, Map<String, List<String>> headers, byte[] body) {
-    Map<String, String> params = QueryProtocol.decode(new String(body, StandardCharsets.UTF_8));
-    return new Decoded(params.getOrDefault("Action", ""), params, null);
   }
 
   @Override
