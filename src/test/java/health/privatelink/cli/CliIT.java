@@ -62,7 +62,7 @@ class CliIT {
                   "AWS_SECRET_ACCESS_KEY",
                   "testing",
                   "AWS_ENDPOINT_URL_CLOUDWATCH",
-                  cloudWatch.endpoint().toString(),
+                  cloudWatch.uri().toString(),
                   "AWS_ENDPOINT_URL_SNS",
                   sns.uri().toString()),
               "--publish",
@@ -77,7 +77,7 @@ class CliIT {
       assertEquals(1, sns.published().size());
       assertEquals(
           "[ALARM] prefect-api NXDOMAIN, prefect-ui NXDOMAIN",
-          sns.published().getFirst().get("Subject"));
+          sns.published().getFirst().param("Subject"));
       assertTrue(run.err().contains("\"message\":\"target unhealthy\""), run.err());
     }
   }

@@ -154,7 +154,7 @@ class LambdaIT {
     env.put("ALERT_AFTER_FAILURES", "1");
     env.put("ALERT_TOPIC_ARN", TestAws.TOPIC_ARN);
     env.put("STATE_TABLE", TABLE);
-    env.put("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.endpoint().toString());
+    env.put("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.uri().toString());
     env.put("AWS_ENDPOINT_URL_SNS", sns.uri().toString());
     env.put("AWS_ENDPOINT_URL_DYNAMODB", moto.uri().toString());
     env.put("AWS_ENDPOINT_URL_EC2", ec2.uri().toString());
@@ -192,8 +192,7 @@ class LambdaIT {
     assertTrue(
         ec2.requests()
             .getFirst()
-            .headers()
-            .get("authorization")
+            .header("authorization")
             .startsWith("AWS4-HMAC-SHA256 Credential=testing/"),
         ec2.requests().toString());
 
@@ -214,7 +213,7 @@ class LambdaIT {
         put.toString());
     // The alert: one message, naming the failed target and its reason.
     assertEquals(1, sns.published().size(), () -> output());
-    Map<String, String> message = sns.published().getFirst();
+    Map<String, String> message = sns.published().getFirst().params();
     assertEquals(TestAws.TOPIC_ARN, message.get("TopicArn"));
     assertEquals("[ALARM] gone NXDOMAIN", message.get("Subject"));
     assertTrue(message.get("Message").contains("https://gone.example.test/health"));
@@ -247,7 +246,7 @@ class LambdaIT {
             "DNS_SERVERS",
             "127.0.0.1:" + dns.address().getPort(),
             "AWS_ENDPOINT_URL_CLOUDWATCH",
-            cloudWatch.endpoint().toString()));
+            cloudWatch.uri().toString()));
 
     String id =
         runtime.invoke(
