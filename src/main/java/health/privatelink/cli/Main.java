@@ -7,6 +7,7 @@ import health.privatelink.check.Report;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
+import health.privatelink.prime.Primer;
 import health.privatelink.run.Pipeline;
 import health.privatelink.run.ReportJson;
 import health.privatelink.run.TimePlan;
@@ -98,6 +99,8 @@ public final class Main {
       err.println("bad configuration: " + e.getMessage());
       return BAD_CONFIGURATION;
     }
+    // Every command-line run is a first run: primed, it shows the network's times.
+    Primer.primeOnce();
     Pipeline.Outcome outcome;
     try {
       outcome =

@@ -58,11 +58,14 @@ public final class DnsResolver {
    */
   private static final Executor PARSING = Background.virtualThreads("dns-reply");
 
-  private final List<InetSocketAddress> servers;
+  /** The resolvers DNS_SERVERS named; empty for the system's. */
+  private final List<InetSocketAddress> configured;
 
   /**
    * servers: the resolvers to ask (from DNS_SERVERS, names already looked up by the wiring); empty:
-   * the system's, from /etc/resolv.conf via dnsjava's ResolverConfig.
+   * the system's, from /etc/resolv.conf via dnsjava's ResolverConfig, read at each lookup from
+   * dnsjava's cached copy, so that {@link ResolverConfig#refresh()} (after a SnapStart restore)
+   * reaches every resolver.
    */
   public DnsResolver(List<InetSocketAddress> servers) {
     for (InetSocketAddress server : servers) {
@@ -70,10 +73,13 @@ public final class DnsResolver {
         throw new IllegalArgumentException("resolver " + server + " was not looked up");
       }
     }
-    this.servers =
-        servers.isEmpty()
-            ? List.copyOf(ResolverConfig.getCurrentConfig().servers())
-            : List.copyOf(servers);
+    this.configured = List.copyOf(servers);
+  }
+
+  private List<InetSocketAddress> servers() {
+    return configured.isEmpty()
+        ? List.copyOf(ResolverConfig.getCurrentConfig().servers())
+        : configured;
   }
 
   /**
@@ -136,6 +142,7 @@ public final class DnsResolver {
    * answer that settles the question (NOERROR or NXDOMAIN).
    */
   private Exchange ask(Name name, Deadline deadline) {
+    List<InetSocketAddress> servers = servers();
     Troubles troubles = new Troubles();
     int tries = servers.size() * TRIES_PER_SERVER;
     for (int i = 0; i < tries && !deadline.expired(); i++) {

@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * Reads an HTTP/1.x response head and, on request, a bounded part of its body. Limits keep a
- * hostile or broken server from costing memory or time.
+ * hostile or broken server from costing memory or time. Public for priming, which reads a made-up
+ * answer through it at start.
  */
-final class HttpResponseReader {
+public final class HttpResponseReader {
   static final int MAX_LINE = 8 * 1024;
   static final int MAX_HEAD = 64 * 1024;
   static final int MAX_BODY = 64 * 1024;
@@ -27,18 +28,18 @@ final class HttpResponseReader {
   private int limit;
   private int headBytes;
 
-  HttpResponseReader(InputStream in) {
+  public HttpResponseReader(InputStream in) {
     this.in = in;
   }
 
   /** The status line and headers of a final (non-1xx) response. */
-  record Head(int status, String reasonPhrase, Map<String, String> headers) {
-    String header(String name) {
+  public record Head(int status, String reasonPhrase, Map<String, String> headers) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
-  Head readHead() throws IOException {
+  public Head readHead() throws IOException {
     while (true) {
       String statusLine = readLine();
       if (statusLine == null) {
@@ -82,7 +83,7 @@ final class HttpResponseReader {
    * Reads the body until {@code needle} appears, the body ends, or {@link #MAX_BODY} bytes were
    * read; answers whether it appeared, with the bytes read.
    */
-  BodyScan scanBody(Head head, String needle) throws IOException {
+  public BodyScan scanBody(Head head, String needle) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     headBytes = 0; // chunk-size lines count against the same cap as the head
     boolean chunked =
@@ -119,7 +120,7 @@ final class HttpResponseReader {
   }
 
   /** How much of the body was read and whether it contained the text looked for. */
-  record BodyScan(boolean found, int bytesRead, String text) {}
+  public record BodyScan(boolean found, int bytesRead, String text) {}
 
   /** Copies up to {@code count} bytes; true when the needle was found or the cap reached. */
   private boolean copy(ByteArrayOutputStream body, long count, String needle) throws IOException {

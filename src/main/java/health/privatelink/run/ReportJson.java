@@ -25,6 +25,7 @@ public final class ReportJson {
   public static void write(Pipeline.Outcome outcome, JsonGenerator json) throws IOException {
     json.writeStartObject();
     writeReportFields(outcome.report(), json);
+    json.writeBooleanField("coldStart", outcome.coldStart());
     json.writeFieldName("published");
     if (outcome.metrics().isEmpty() && outcome.alerts().isEmpty()) {
       json.writeNull();

@@ -27,6 +27,7 @@ class ReportJsonEndpointsTest {
       ReportJson.write(
           new Pipeline.Outcome(
               TestReports.report(Instant.parse("2026-11-24T16:00:00Z"), r),
+              false,
               Optional.empty(),
               Optional.empty()),
           json);
