@@ -164,15 +164,7 @@ public final class Checker {
   private static TargetResult timedOut(Running r) {
     List<AddressCheck> started = List.copyOf(r.addresses);
     if (started.isEmpty()) {
-      return new TargetResult(
-          r.target,
-          Optional.of(Timeouts.of(r.target, r.trace)),
-          r.resolved,
-          OptionalInt.empty(),
-          timings(r.trace, System.nanoTime() - r.startNanos),
-          OptionalLong.empty(),
-          Optional.empty(),
-          List.of());
+      return unconnected(r, Timeouts.of(r.target, r.trace));
     }
     List<EndpointResult> endpoints = new ArrayList<>(started.size());
     for (AddressCheck a : started) {
@@ -183,6 +175,19 @@ public final class Checker {
       }
     }
     return combine(r, endpoints);
+  }
+
+  /** A target that failed before any address was connected to: DNS, the CIDR check, or time. */
+  private static TargetResult unconnected(Running r, Failure failure) {
+    return new TargetResult(
+        r.target,
+        Optional.of(failure),
+        r.resolved,
+        OptionalInt.empty(),
+        timings(r.trace, System.nanoTime() - r.startNanos),
+        OptionalLong.empty(),
+        Optional.empty(),
+        List.of());
   }
 
   private TargetResult check(Running r) throws Exception {
@@ -202,15 +207,7 @@ public final class Checker {
           }
         };
     if (failure != null) {
-      return new TargetResult(
-          target,
-          Optional.of(failure),
-          r.resolved,
-          OptionalInt.empty(),
-          timings(r.trace, System.nanoTime() - r.startNanos),
-          OptionalLong.empty(),
-          Optional.empty(),
-          List.of());
+      return unconnected(r, failure);
     }
     List<InetAddress> checked = r.resolved.subList(0, checkedCount(target, r.resolved.size()));
     // One address reads as it always has; with several, the combined detail names the address.
