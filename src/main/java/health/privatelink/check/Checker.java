@@ -187,7 +187,8 @@ public final class Checker {
         timings(r.trace, System.nanoTime() - r.startNanos),
         OptionalLong.empty(),
         Optional.empty(),
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 
   private TargetResult check(Running r) throws Exception {
@@ -343,7 +344,15 @@ public final class Checker {
             .mapToLong(OptionalLong::getAsLong)
             .min();
     return new TargetResult(
-        target, failure, resolved, status, timings, days, Optional.empty(), endpoints);
+        target,
+        failure,
+        resolved,
+        status,
+        timings,
+        days,
+        Optional.empty(),
+        endpoints,
+        Optional.empty());
   }
 
   /**

@@ -22,6 +22,7 @@ import java.util.OptionalLong;
  * @param diagnosis one sentence on the cause, for a failed target whose endpoint was looked up
  * @param endpoints one per address connected to, in answer order; empty after a DNS failure or
  *     {@code NOT_PRIVATE_IP}
+ * @param silenced the silence the target is under this run, if any: it changes alerting only
  */
 public record TargetResult(
     Target target,
@@ -31,7 +32,8 @@ public record TargetResult(
     Timings timings,
     OptionalLong certificateDaysRemaining,
     Optional<String> diagnosis,
-    List<EndpointResult> endpoints) {
+    List<EndpointResult> endpoints,
+    Optional<Silence> silenced) {
 
   public TargetResult {
     Objects.requireNonNull(target, "target");
@@ -42,6 +44,7 @@ public record TargetResult(
     Objects.requireNonNull(certificateDaysRemaining, "certificateDaysRemaining");
     Objects.requireNonNull(diagnosis, "diagnosis");
     endpoints = List.copyOf(endpoints);
+    Objects.requireNonNull(silenced, "silenced");
   }
 
   public boolean healthy() {
@@ -70,6 +73,21 @@ public record TargetResult(
         timings,
         certificateDaysRemaining,
         Optional.of(sentence),
-        placed);
+        placed,
+        silenced);
+  }
+
+  /** The same result, under {@code silence}. */
+  public TargetResult withSilence(Silence silence) {
+    return new TargetResult(
+        target,
+        failure,
+        addresses,
+        status,
+        timings,
+        certificateDaysRemaining,
+        diagnosis,
+        endpoints,
+        Optional.of(silence));
   }
 }

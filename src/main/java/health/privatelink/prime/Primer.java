@@ -173,7 +173,8 @@ public final class Primer {
                     Optional.empty(),
                     OptionalInt.of(200),
                     timings,
-                    OptionalLong.of(365))));
+                    OptionalLong.of(365))),
+            Optional.empty());
     TargetResult failed =
         new TargetResult(
             target,
@@ -183,7 +184,8 @@ public final class Primer {
             new Timings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), ms),
             OptionalLong.empty(),
             Optional.empty(),
-            List.of());
+            List.of(),
+            Optional.empty());
     Report report = new Report(now, ms.multipliedBy(4), List.of(healthy, failed));
     MetricsPublisher emf =
         new MetricsPublisher(

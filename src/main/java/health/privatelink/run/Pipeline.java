@@ -146,7 +146,8 @@ public final class Pipeline {
                                 e.status(),
                                 totalOnly(e.timings()),
                                 e.certificateDaysRemaining()))
-                        .toList()))
+                        .toList(),
+                    r.silenced()))
             .toList());
   }
 

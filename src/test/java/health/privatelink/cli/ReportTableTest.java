@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The command line's table: a target of several addresses shows one indented line per address. */
@@ -57,7 +58,8 @@ class ReportTableTest {
             passed.timings(),
             passed.certificateDaysRemaining(),
             passed.diagnosis(),
-            List.of(TestReports.oneZoneBroken("api").endpoints().getFirst()));
+            List.of(TestReports.oneZoneBroken("api").endpoints().getFirst()),
+            Optional.empty());
 
     String table = ReportTable.render(TestReports.report(AT, oneAddress));
 

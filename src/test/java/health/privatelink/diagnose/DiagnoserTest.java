@@ -599,7 +599,8 @@ class DiagnoserTest {
         List.of(
             endpointResult(ZONE_A, Optional.empty()),
             endpointResult(ZONE_B, Optional.of(timeout)),
-            endpointResult(ZONE_C, Optional.empty())));
+            endpointResult(ZONE_C, Optional.empty())),
+        Optional.empty());
   }
 
   static final Timings NO_TIMINGS =
@@ -740,7 +741,8 @@ class DiagnoserTest {
             Optional.empty(),
             List.of(
                 endpointResult(ZONE_A, Optional.empty()),
-                endpointResult(stale, Optional.of(timeout))));
+                endpointResult(stale, Optional.of(timeout))),
+            Optional.empty());
 
     TargetResult out = diagnosed(failed);
 

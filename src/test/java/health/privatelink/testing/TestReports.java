@@ -116,7 +116,15 @@ public final class TestReports {
 
     public TargetResult build() {
       return new TargetResult(
-          target, failure, addresses, status, timings, certificateDays, diagnosis, endpoints);
+          target,
+          failure,
+          addresses,
+          status,
+          timings,
+          certificateDays,
+          diagnosis,
+          endpoints,
+          Optional.empty());
     }
   }
 
@@ -230,7 +238,8 @@ public final class TestReports {
             Duration.ofMillis(5003)),
         OptionalLong.of(300),
         Optional.empty(),
-        endpoints);
+        endpoints,
+        Optional.empty());
   }
 
   private static EndpointResult healthyEndpoint(
