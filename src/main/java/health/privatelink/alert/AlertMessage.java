@@ -65,6 +65,16 @@ public record AlertMessage(
   /** One SNS message attribute: its data type and its value as SNS carries it. */
   public record Attribute(String dataType, String value) {}
 
+  /** The fields every delivery's log line about this message starts with. */
+  Map<String, Object> logFields() {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("state", state.name());
+    fields.put("targets", targets);
+    fields.put("reasons", reasons);
+    fields.put("subject", subject);
+    return fields;
+  }
+
   private static String jsonArray(List<String> values) {
     StringWriter text = new StringWriter();
     try (JsonGenerator json = Json.factory().createGenerator(text)) {

@@ -2,15 +2,11 @@ package health.privatelink.alert;
 
 import health.privatelink.Background;
 import health.privatelink.Deadline;
-import health.privatelink.Durations;
 import health.privatelink.Failure;
 import health.privatelink.Log;
-import health.privatelink.aws.CallLimits;
-import health.privatelink.aws.Lazy;
 import health.privatelink.check.Report;
 import health.privatelink.check.TargetResult;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,38 +16,27 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sns.model.PublishResponse;
 
 /**
  * Turns each run's report into at most one alert message: steps every target through the {@link
- * AlertRules}, claims each event with a conditional state write, and publishes what it claimed.
+ * AlertRules}, claims each event with a conditional state write, and hands what it claimed to the
+ * {@link Delivery}.
  *
  * <p>Only the run whose write wins may send a target's event, so overlapping runs never send it
- * twice. When the publish fails, the claimed targets' states are put back, so the next run sends
+ * twice. When the delivery fails, the claimed targets' states are put back, so the next run sends
  * the event again: a publish that SNS accepted but did not acknowledge in time can therefore repeat
  * once, which beats a lost alarm. When the state store cannot be reached, the run decides from the
  * state this process last knew, sends, and says so in the log and the outcome.
  *
- * <p>Nothing here waits past the deadline: reading state may use a quarter of the time left,
- * writing it the next quarter, and publishing the rest.
+ * <p>A run's alerting is begun before its checks ({@link #begin}), so the state read overlaps the
+ * checks' wait on the network, and finished after them ({@link AlertRun#finish}); nothing waits
+ * past the {@link AlertDeadlines} the run's time plan hands it.
  */
 public final class Alerter {
-  /** At most this much of the budget is kept back for writing the outcome after the calls. */
-  static final Duration FINISH_MARGIN = Duration.ofMillis(100);
-
   private final AlertRules rules;
   private final StateStore store;
-  private final Optional<String> topicArn;
-  private final Supplier<SnsClient> sns;
+  private final Delivery delivery;
   private final Log log;
 
   /** The state this process last knew per target, for when the store cannot be reached. */
@@ -60,34 +45,32 @@ public final class Alerter {
   /**
    * @param rules when to alert
    * @param store where state lives between runs
-   * @param topicArn the SNS topic; empty: messages are only logged
-   * @param sns the SNS client, asked for only when a message is published
+   * @param delivery where messages go: the SNS topic, or the log when none is configured
    * @param stdout where log lines go
    */
-  public Alerter(
-      AlertRules rules,
-      StateStore store,
-      Optional<String> topicArn,
-      Supplier<SnsClient> sns,
-      PrintStream stdout) {
+  public Alerter(AlertRules rules, StateStore store, Delivery delivery, PrintStream stdout) {
     this.rules = Objects.requireNonNull(rules, "rules");
     this.store = Objects.requireNonNull(store, "store");
-    this.topicArn = Objects.requireNonNull(topicArn, "topicArn");
-    this.sns = new Lazy<>(Objects.requireNonNull(sns, "sns"));
+    this.delivery = Objects.requireNonNull(delivery, "delivery");
     this.log = new Log(stdout);
   }
 
   /**
-   * Starts reading the targets' alert state on a background thread, for {@link #process(Report,
-   * Deadline, Optional)} to pick up: the read then overlaps the checks' wait on the network instead
-   * of following them. Conditional writes keep this safe when another run writes in between.
+   * Begins a run's alerting: starts reading the alert state of {@code names} on a background
+   * thread, so the read overlaps the checks' wait on the network instead of following them.
+   * Conditional writes keep this safe when another run writes in between.
    *
-   * @param names the targets the run checks, in its order
-   * @param deadline bounds the read; {@code process} gives up on it sooner when its own read time
-   *     is over
+   * @param names the targets the run checks, in its order; when empty, nothing is read ahead and
+   *     {@link AlertRun#finish} reads every target's state itself
+   * @param deadline bounds the read; {@link AlertRun#finish} gives up on it sooner when its read
+   *     time is over
    */
-  public StateRead startRead(List<String> names, Deadline deadline) {
+  public AlertRun begin(List<String> names, Deadline deadline) {
     List<String> asked = List.copyOf(names);
+    if (asked.isEmpty()) {
+      return new AlertRun(
+          this, asked, CompletableFuture.completedFuture(Map.of()), new AtomicReference<>());
+    }
     Instant now = Instant.now();
     // A platform thread: on a cold start the read may wait on the client being built under a
     // lock, which would pin a virtual thread's carrier that the checks need.
@@ -99,76 +82,16 @@ public final class Alerter {
               thread.set(Thread.currentThread());
               return store.load(asked, now, deadline);
             });
-    return new StateRead(asked, loaded, thread);
+    return new AlertRun(this, asked, loaded, thread);
   }
 
-  /** A read of alert state started by {@link #startRead}. */
-  public static final class StateRead {
-    private final List<String> names;
-    private final CompletableFuture<Map<String, AlertState>> loaded;
-    private final AtomicReference<Thread> thread;
-
-    private StateRead(
-        List<String> names,
-        CompletableFuture<Map<String, AlertState>> loaded,
-        AtomicReference<Thread> thread) {
-      this.names = names;
-      this.loaded = loaded;
-      this.thread = thread;
-    }
-
-    private void interrupt() {
-      Thread reading = thread.get();
-      if (reading != null) {
-        reading.interrupt();
-      }
-    }
-
-    /**
-     * The state read, waiting for it until {@code by}; a read not done by then is interrupted.
-     *
-     * @throws StateStoreException when the read failed or did not finish in time
-     */
-    Map<String, AlertState> await(Deadline by) {
-      try {
-        return loaded.get(Math.max(0, by.remaining().toNanos()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        interrupt();
-        throw new StateStoreException("reading alert state did not finish in time", e);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof StateStoreException failed) {
-          throw failed;
-        }
-        throw new StateStoreException("reading alert state failed: " + e.getCause(), e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        interrupt();
-        throw new StateStoreException("interrupted while reading alert state", e);
-      }
-    }
-  }
-
-  /** Decides, sends and records this run's alert; never throws for a store or SNS failure. */
-  public AlertOutcome process(Report report, Deadline deadline) {
-    return process(report, deadline, Optional.empty());
-  }
-
-  /**
-   * As {@link #process(Report, Deadline)}, with the state read by {@code started} when it was
-   * started for exactly the report's targets; otherwise the state is read here.
-   */
-  public AlertOutcome process(Report report, Deadline deadline, Optional<StateRead> started) {
+  /** {@link AlertRun#finish}: the decision, the claims, the delivery. */
+  AlertOutcome finish(AlertRun begun, Report report, AlertDeadlines deadlines) {
     Instant now = report.startedAt();
-    // Calls end a little early, so the log lines and the return still fit before the deadline.
-    Deadline end = deadline.minus(Durations.min(deadline.remaining().dividedBy(20), FINISH_MARGIN));
-    Duration budget = end.remaining();
-    Deadline readBy = end.min(Deadline.after(budget.dividedBy(4)));
-    Deadline writeBy = end.min(Deadline.after(budget.dividedBy(2)));
-    Run run = new Run(new ArrayList<>(), true);
+    Progress run = new Progress();
 
     List<String> names = report.results().stream().map(r -> r.target().name()).toList();
-    Map<String, AlertState> states =
-        read(names, started.filter(r -> r.names.equals(names)), now, readBy, run);
+    Map<String, AlertState> states = read(names, begun, now, deadlines.readBy(), run);
 
     List<Claim> claims = new ArrayList<>();
     for (TargetResult result : report.results()) {
@@ -177,7 +100,7 @@ public final class Alerter {
       if (!step.changed() && step.event().isEmpty()) {
         continue; // a healthy target that stays healthy: nothing to write
       }
-      if (!claim(name, step, writeBy, run)) {
+      if (!claim(name, step, deadlines.writeBy(), run)) {
         continue;
       }
       step.event()
@@ -189,21 +112,35 @@ public final class Alerter {
     }
 
     AlertMessage message = AlertMessage.of(claims.stream().map(Claim::notice).toList(), now);
-    AlertOutcome.Delivery delivery = deliver(message, end, run);
-    if (delivery == AlertOutcome.Delivery.FAILED) {
+    // Claimed state in the store must be put back should the delivery fail: leave time for it.
+    Delivery.Sent sent =
+        delivery.send(message, run.storeUp ? deadlines.publishBy() : deadlines.end());
+    sent.error().ifPresent(run.errors::add);
+    if (sent.delivery() == AlertOutcome.Delivery.FAILED) {
       for (Claim claim : claims) {
-        release(claim, end, run);
+        release(claim, deadlines.end(), run);
       }
     }
-    return new AlertOutcome(Optional.of(message.state()), message.targets(), delivery, run.errors);
+    return new AlertOutcome(
+        Optional.of(message.state()), message.targets(), sent.delivery(), run.errors);
   }
 
+  /**
+   * The state of {@code names}: what the begun read holds for the targets it covers, and a read of
+   * its own for any it does not (a report for other targets than the run was begun for).
+   */
   private Map<String, AlertState> read(
-      List<String> names, Optional<StateRead> started, Instant now, Deadline by, Run run) {
+      List<String> names, AlertRun begun, Instant now, Deadline by, Progress run) {
     Map<String, AlertState> states = new LinkedHashMap<>();
     try {
-      Map<String, AlertState> stored =
-          started.isPresent() ? started.get().await(by) : store.load(names, now, by);
+      Map<String, AlertState> stored = new LinkedHashMap<>();
+      if (names.stream().anyMatch(begun::covers)) {
+        stored.putAll(begun.await(by));
+      }
+      List<String> uncovered = names.stream().filter(name -> !begun.covers(name)).toList();
+      if (!uncovered.isEmpty()) {
+        stored.putAll(store.load(uncovered, now, by));
+      }
       for (String name : names) {
         AlertState state = stored.getOrDefault(name, AlertState.INITIAL);
         Known mine = known.get(name);
@@ -223,7 +160,7 @@ public final class Alerter {
   }
 
   /** Writes the step's state; true when this run may send the step's event. */
-  private boolean claim(String name, Transition step, Deadline by, Run run) {
+  private boolean claim(String name, Transition step, Deadline by, Progress run) {
     if (run.storeUp) {
       try {
         if (!store.replace(name, step.prior().version(), step.next(), by)) {
@@ -243,7 +180,7 @@ public final class Alerter {
   }
 
   /** Puts a claimed target back as it was, so the next run sends its event again. */
-  private void release(Claim claim, Deadline by, Run run) {
+  private void release(Claim claim, Deadline by, Progress run) {
     AlertState back = claim.step().undelivered();
     if (run.storeUp) {
       try {
@@ -257,66 +194,7 @@ public final class Alerter {
     known.put(claim.target(), new Known(back, true));
   }
 
-  private AlertOutcome.Delivery deliver(AlertMessage message, Deadline deadline, Run run) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("state", message.state().name());
-    fields.put("targets", message.targets());
-    fields.put("reasons", message.reasons());
-    fields.put("subject", message.subject());
-    if (topicArn.isEmpty()) {
-      fields.put("body", message.body());
-      Map<String, String> attributes = new LinkedHashMap<>();
-      message.attributes().forEach((name, attribute) -> attributes.put(name, attribute.value()));
-      fields.put("attributes", attributes);
-      log.info("alert (ALERT_TOPIC_ARN is unset, so it is only logged)", fields);
-      return AlertOutcome.Delivery.LOGGED;
-    }
-    fields.put("topicArn", topicArn.get());
-    // Leave time to put the claimed state back should the publish fail.
-    Deadline publishBy = run.storeUp ? deadline.minus(deadline.remaining().dividedBy(5)) : deadline;
-    // Bounded before the client is asked for: building it on a cold start takes time too.
-    Optional<AwsRequestOverrideConfiguration> within = CallLimits.within(publishBy);
-    String failure = CallLimits.NO_TIME_LEFT;
-    try {
-      if (within.isPresent()) {
-        PublishResponse response = publish(topicArn.get(), message, within.get());
-        fields.put("messageId", response.messageId());
-        log.info("alert published", fields);
-        return AlertOutcome.Delivery.PUBLISHED;
-      }
-    } catch (SdkException e) {
-      failure = e.getMessage();
-    }
-    String error = "SNS Publish to " + topicArn.get() + " failed: " + failure;
-    run.errors.add(error);
-    fields.put("error", error);
-    fields.put("body", message.body());
-    log.error("alert not delivered; the next run sends it again", fields);
-    return AlertOutcome.Delivery.FAILED;
-  }
-
-  private PublishResponse publish(
-      String topic, AlertMessage message, AwsRequestOverrideConfiguration within) {
-    Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
-    message
-        .attributes()
-        .forEach((name, attribute) ->
-            attributes.put(
-                name,
-                MessageAttributeValue.builder()
-                    .dataType(attribute.dataType())
-                    .stringValue(attribute.value())
-                    .build()));
-    return sns.get()
-        .publish(b ->
-            b.topicArn(topic)
-                .subject(message.subject())
-                .message(message.body())
-                .messageAttributes(attributes)
-                .overrideConfiguration(within));
-  }
-
-  private void storeDown(Run run, StateStoreException e, String what) {
+  private void storeDown(Progress run, StateStoreException e, String what) {
     run.storeUp = false;
     run.errors.add(e.getMessage());
     log.warn(what, Map.of("store", store.describe(), "error", String.valueOf(e.getMessage())));
@@ -329,13 +207,8 @@ public final class Alerter {
   private record Known(AlertState state, boolean unsynced) {}
 
   /** What one run has learnt so far: errors, and whether the store still answers. */
-  private static final class Run {
-    final List<String> errors;
-    boolean storeUp;
-
-    Run(List<String> errors, boolean storeUp) {
-      this.errors = errors;
-      this.storeUp = storeUp;
-    }
+  private static final class Progress {
+    final List<String> errors = new ArrayList<>();
+    boolean storeUp = true;
   }
 }

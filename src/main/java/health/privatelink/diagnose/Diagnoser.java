@@ -4,12 +4,12 @@ import health.privatelink.Background;
 import health.privatelink.Deadline;
 import health.privatelink.Log;
 import health.privatelink.Reason;
+import health.privatelink.aws.CallLimits;
 import health.privatelink.aws.Lazy;
 import health.privatelink.check.TargetResult;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,11 +31,11 @@ import java.util.function.Supplier;
  * diagnose: internal error} and is logged at ERROR with its stack trace.
  */
 public final class Diagnoser {
-  /** How long past the deadline a lookup may take to notice it and report its own timeout. */
-  private static final Duration GRACE = Duration.ofMillis(200);
-
   /** What the report says of a target whose diagnosis hit a bug; the log line has the details. */
   static final String INTERNAL_ERROR = "could not diagnose: internal error";
+
+  /** What the report says of a failed target when the run left no time for one EC2 call. */
+  static final String NO_TIME = "could not diagnose: no time left in the run";
 
   private final Lazy<Ec2> ec2;
   private final Scope scope;
@@ -72,15 +72,24 @@ public final class Diagnoser {
   }
 
   /**
-   * The results with a diagnosis on every failed target, in the same order; returns by {@code
-   * deadline} plus a short grace. Healthy results, and all results when nothing is configured, come
-   * back untouched.
+   * The results with a diagnosis on every failed target, in the same order; returns by {@code end}.
+   * Healthy results, and all results when nothing is configured, come back untouched.
+   *
+   * @param lookups until when the EC2 calls may run
+   * @param end until when their answers are waited for, no earlier than {@code lookups}: the time
+   *     between is for a lookup to notice its deadline and report its own timeout, which names the
+   *     call that hung
    */
-  public List<TargetResult> diagnose(List<TargetResult> results, Deadline deadline) {
+  public List<TargetResult> diagnose(List<TargetResult> results, Deadline lookups, Deadline end) {
     if (!enabled() || results.stream().allMatch(TargetResult::healthy)) {
       return results;
     }
-    long budget = deadline.remaining().toMillis();
+    if (CallLimits.callTime(lookups).isEmpty()) {
+      // Not one EC2 call could start: building the EC2 path (slow on a cold start) and starting
+      // lookups would only spend the time left to the run's publishing.
+      return results.stream().map(r -> r.healthy() ? r : r.withDiagnosis(NO_TIME)).toList();
+    }
+    long budget = lookups.remaining().toMillis();
     Map<Integer, CompletableFuture<String>> running = new LinkedHashMap<>();
     for (int i = 0; i < results.size(); i++) {
       TargetResult r = results.get(i);
@@ -88,14 +97,13 @@ public final class Diagnoser {
         continue;
       }
       running.put(
-          i, Background.virtual("diagnose-" + r.target().name(), () -> diagnoseOne(r, deadline)));
+          i, Background.virtual("diagnose-" + r.target().name(), () -> diagnoseOne(r, lookups)));
     }
-    Deadline waitUntil = new Deadline(deadline.nanoTime() + GRACE.toNanos());
     List<TargetResult> diagnosed = new ArrayList<>(results);
     for (Map.Entry<Integer, CompletableFuture<String>> entry : running.entrySet()) {
       String sentence;
       try {
-        sentence = entry.getValue().get(waitUntil.remaining().toNanos(), TimeUnit.NANOSECONDS);
+        sentence = entry.getValue().get(end.remaining().toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         sentence = "could not diagnose: no answer from EC2 within " + budget + " ms";
       } catch (InterruptedException e) {

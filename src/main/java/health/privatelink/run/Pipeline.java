@@ -4,6 +4,7 @@ import health.privatelink.Background;
 import health.privatelink.Deadline;
 import health.privatelink.Log;
 import health.privatelink.alert.AlertOutcome;
+import health.privatelink.alert.AlertRun;
 import health.privatelink.alert.Alerter;
 import health.privatelink.check.Checker;
 import health.privatelink.check.Report;
@@ -65,20 +66,20 @@ public final class Pipeline {
   public Outcome run(List<Target> targets, Deadline deadline, boolean publish) {
     TimePlan plan = TimePlan.until(deadline, publish);
     // Alert state does not depend on this run's results: read it while the checks wait.
-    Optional<Alerter.StateRead> stateRead =
+    Optional<AlertRun> alerting =
         publish
             ? Optional.of(
-                alerter.startRead(
-                    targets.stream().map(Target::name).toList(), plan.alertStateRead()))
+                alerter.begin(targets.stream().map(Target::name).toList(), plan.alertStateRead()))
             : Optional.empty();
     Report checked = checker.run(targets, plan.checks());
+    Deadline diagnosis = plan.diagnosis();
     Report report =
         new Report(
             checked.startedAt(),
             checked.duration(),
-            diagnoser.diagnose(checked.results(), plan.diagnosis()));
+            diagnoser.diagnose(checked.results(), TimePlan.diagnosisLookups(diagnosis), diagnosis));
     logResults(report);
-    if (!publish) {
+    if (alerting.isEmpty()) {
       return new Outcome(report, Optional.empty(), Optional.empty());
     }
     Deadline publishing = plan.publishing();
@@ -86,7 +87,7 @@ public final class Pipeline {
     CompletableFuture<MetricsOutcome> sentMetrics =
         Background.virtual(
             "publish-metrics", () -> metrics.publish(report, TimePlan.metricsCalls(publishing)));
-    AlertOutcome alerted = alerter.process(report, publishing, stateRead);
+    AlertOutcome alerted = alerting.get().finish(report, TimePlan.alerting(publishing));
     return new Outcome(report, Optional.of(sentMetrics.join()), Optional.of(alerted));
   }
 

@@ -3,8 +3,11 @@ package health.privatelink.run;
 import health.privatelink.Log;
 import health.privatelink.alert.AlertRules;
 import health.privatelink.alert.Alerter;
+import health.privatelink.alert.Delivery;
 import health.privatelink.alert.DynamoStateStore;
+import health.privatelink.alert.LogDelivery;
 import health.privatelink.alert.MemoryStateStore;
+import health.privatelink.alert.SnsDelivery;
 import health.privatelink.alert.StateStore;
 import health.privatelink.aws.AwsClients;
 import health.privatelink.aws.AwsSettings;
@@ -87,13 +90,25 @@ public final class Wiring {
         new Log(stdout));
   }
 
-  /** Alerts as configured: state in DynamoDB when STATE_TABLE is set, in memory otherwise. */
+  /**
+   * Alerts as configured: state in DynamoDB when STATE_TABLE is set, in memory otherwise; messages
+   * to the SNS topic when ALERT_TOPIC_ARN is set, to the log otherwise.
+   */
   public static Alerter alerter(Config config, AwsClients aws, PrintStream stdout) {
     StateStore store =
         config
             .stateTable()
             .<StateStore>map(table -> new DynamoStateStore(new Lazy<>(aws::dynamoDb), table))
             .orElseGet(MemoryStateStore::new);
-    return new Alerter(AlertRules.from(config), store, config.alertTopicArn(), aws::sns, stdout);
+    return new Alerter(AlertRules.from(config), store, delivery(config, aws, stdout), stdout);
+  }
+
+  /** Where alert messages go: the SNS topic, its client made on the first publish, or the log. */
+  public static Delivery delivery(Config config, AwsClients aws, PrintStream stdout) {
+    Log log = new Log(stdout);
+    return config
+        .alertTopicArn()
+        .<Delivery>map(topic -> new SnsDelivery(topic, aws::sns, log))
+        .orElseGet(() -> new LogDelivery(log));
   }
 }

@@ -6,6 +6,7 @@ import static health.privatelink.testing.TestReports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import health.privatelink.Deadline;
+import health.privatelink.Log;
 import health.privatelink.testing.MotoStateTable;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -53,42 +54,31 @@ class AlertSequenceTest {
     AlertRules rules = new AlertRules(after, Duration.ofMinutes(reminderMinutes));
     String target = "t-" + UUID.randomUUID();
     PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    Log log = new Log(out);
     Supplier<Alerter> alerters =
         switch (store) {
           case MEMORY -> {
-            Alerter one =
-                new Alerter(rules, new MemoryStateStore(), Optional.empty(), noSns(), out);
+            Alerter one = new Alerter(rules, new MemoryStateStore(), new LogDelivery(log), out);
             yield () -> one;
           }
           case DYNAMODB ->
               () ->
                   new Alerter(
-                      rules,
-                      new DynamoStateStore(STATE::client, TABLE),
-                      Optional.empty(),
-                      noSns(),
-                      out);
+                      rules, new DynamoStateStore(STATE::client, TABLE), new LogDelivery(log), out);
         };
 
     List<Optional<AlertEvent>> events = new ArrayList<>();
     for (Runs.Run run : Runs.parse(runs).runs()) {
       AlertOutcome outcome =
-          alerters
-              .get()
-              .process(
-                  report(
-                      run.at(),
-                      run.failure().map(reason -> failed(target, reason)).orElse(passed(target))),
-                  Deadline.after(Duration.ofSeconds(10)));
+          Runs.alert(
+              alerters.get(),
+              report(
+                  run.at(),
+                  run.failure().map(reason -> failed(target, reason)).orElse(passed(target))),
+              Deadline.after(Duration.ofSeconds(10)));
       assertEquals(List.of(), outcome.errors());
       events.add(outcome.state());
     }
     assertEquals(Runs.events(expected), events);
-  }
-
-  private static Supplier<software.amazon.awssdk.services.sns.SnsClient> noSns() {
-    return () -> {
-      throw new AssertionError("no SNS client without a topic");
-    };
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.privatelink.Deadline;
+import health.privatelink.Log;
 import health.privatelink.Reason;
 import health.privatelink.check.Report;
 import health.privatelink.testing.MotoStateTable;
@@ -68,12 +69,9 @@ class AlerterDynamoTest {
   }
 
   Alerter alerter(StateStore store) {
+    PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
     return new Alerter(
-        RULES,
-        store,
-        Optional.of(TestAws.TOPIC_ARN),
-        () -> sns,
-        new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        RULES, store, new SnsDelivery(TestAws.TOPIC_ARN, () -> sns, new Log(out)), out);
   }
 
   Alerter withTable() {
@@ -90,7 +88,7 @@ class AlerterDynamoTest {
 
   @Test
   void twoOverlappingRunsSharingTheTableSendOneAlert() throws Exception {
-    withTable().process(failing(0), soon());
+    Runs.alert(withTable(), failing(0), soon());
     // Both runs read the same state before either writes: only the conditional write decides.
     CyclicBarrier bothRead = new CyclicBarrier(2);
     Alerter first = alerter(readingTogether(new DynamoStateStore(STATE::client, TABLE), bothRead));
@@ -98,8 +96,8 @@ class AlerterDynamoTest {
 
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      Future<AlertOutcome> a = pool.submit(() -> first.process(failing(1), soon()));
-      Future<AlertOutcome> b = pool.submit(() -> second.process(failing(1), soon()));
+      Future<AlertOutcome> a = pool.submit(() -> Runs.alert(first, failing(1), soon()));
+      Future<AlertOutcome> b = pool.submit(() -> Runs.alert(second, failing(1), soon()));
       List<AlertOutcome> outcomes =
           List.of(a.get(20, TimeUnit.SECONDS), b.get(20, TimeUnit.SECONDS));
 
@@ -120,21 +118,22 @@ class AlerterDynamoTest {
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(AlertOutcome.Delivery.NONE, withTable().process(failing(2), soon()).delivery());
+    assertEquals(
+        AlertOutcome.Delivery.NONE, Runs.alert(withTable(), failing(2), soon()).delivery());
   }
 
   @Test
   void aColdStartKeepsTheOpenAlertFromTheTable() {
-    withTable().process(failing(0), soon());
+    Runs.alert(withTable(), failing(0), soon());
     assertEquals(
-        AlertOutcome.Delivery.PUBLISHED, withTable().process(failing(1), soon()).delivery());
+        AlertOutcome.Delivery.PUBLISHED, Runs.alert(withTable(), failing(1), soon()).delivery());
     AlertOutcome ok =
-        withTable()
-            .process(
-                report(
-                    T0.plus(Duration.ofMinutes(2)),
-                    health.privatelink.testing.TestReports.passed(target)),
-                soon());
+        Runs.alert(
+            withTable(),
+            report(
+                T0.plus(Duration.ofMinutes(2)),
+                health.privatelink.testing.TestReports.passed(target)),
+            soon());
     assertEquals(Optional.of(AlertEvent.OK), ok.state());
     assertEquals(
         List.of("[ALARM] " + target + " CONNECT_REFUSED", "[OK] " + target),
@@ -143,17 +142,19 @@ class AlerterDynamoTest {
 
   @Test
   void aFailedPublishLeavesTheTableSoTheNextProcessSendsIt() {
-    withTable().process(failing(0), soon());
+    Runs.alert(withTable(), failing(0), soon());
     endpoint.failNext(Integer.MAX_VALUE);
-    AlertOutcome failed = withTable().process(failing(1), Deadline.after(Duration.ofSeconds(2)));
+    AlertOutcome failed =
+        Runs.alert(withTable(), failing(1), Deadline.after(Duration.ofSeconds(2)));
     assertEquals(AlertOutcome.Delivery.FAILED, failed.delivery());
     assertEquals(1, failed.errors().size(), failed.errors().toString());
 
     endpoint.failNext(0);
-    AlertOutcome next = withTable().process(failing(2), soon());
+    AlertOutcome next = Runs.alert(withTable(), failing(2), soon());
     assertEquals(AlertOutcome.Delivery.PUBLISHED, next.delivery());
     assertEquals(Optional.of(AlertEvent.ALARM), next.state());
-    assertEquals(AlertOutcome.Delivery.NONE, withTable().process(failing(3), soon()).delivery());
+    assertEquals(
+        AlertOutcome.Delivery.NONE, Runs.alert(withTable(), failing(3), soon()).delivery());
     assertEquals(1, endpoint.published().size());
   }
 
@@ -165,7 +166,7 @@ class AlerterDynamoTest {
       List<AlertOutcome> outcomes = new java.util.ArrayList<>();
       for (int minute = 0; minute < 3; minute++) {
         Deadline deadline = Deadline.after(Duration.ofMillis(1500));
-        outcomes.add(alerter.process(failing(minute), deadline));
+        outcomes.add(Runs.alert(alerter, failing(minute), deadline));
         assertFalse(deadline.expired(), "run " + minute + " returned after its deadline");
       }
       assertEquals(
@@ -192,10 +193,10 @@ class AlerterDynamoTest {
     try (SilentServer silent = new SilentServer();
         DynamoDbClient hung = TestAws.dynamoDb(silent.uri())) {
       Alerter alerter = alerter(new DynamoStateStore(() -> hung, TABLE));
-      alerter.process(failing(0), Deadline.after(Duration.ofMillis(1500)));
+      Runs.alert(alerter, failing(0), Deadline.after(Duration.ofMillis(1500)));
 
       Deadline deadline = Deadline.after(Duration.ofMillis(2000));
-      AlertOutcome outcome = alerter.process(failing(1), deadline);
+      AlertOutcome outcome = Runs.alert(alerter, failing(1), deadline);
 
       assertFalse(deadline.expired(), "returned after the deadline");
       assertTrue(silent.connections() > 0, "the client reached the hung endpoint");
@@ -213,17 +214,18 @@ class AlerterDynamoTest {
     try (DynamoDbClient down = TestAws.dynamoDb(nothing)) {
       SwitchableStore store = new SwitchableStore(new DynamoStateStore(() -> down, TABLE));
       alerter = alerter(store);
-      alerter.process(failing(0), Deadline.after(Duration.ofMillis(1500)));
+      Runs.alert(alerter, failing(0), Deadline.after(Duration.ofMillis(1500)));
       assertEquals(
           AlertOutcome.Delivery.PUBLISHED,
-          alerter.process(failing(1), Deadline.after(Duration.ofMillis(1500))).delivery());
+          Runs.alert(alerter, failing(1), Deadline.after(Duration.ofMillis(1500))).delivery());
       store.use(new DynamoStateStore(STATE::client, TABLE));
-      AlertOutcome back = alerter.process(failing(2), soon());
+      AlertOutcome back = Runs.alert(alerter, failing(2), soon());
       assertEquals(AlertOutcome.Delivery.NONE, back.delivery(), "the ALARM is not sent twice");
       assertEquals(List.of(), back.errors());
     }
     // The table now holds the open alert, so a cold start does not page again either.
-    assertEquals(AlertOutcome.Delivery.NONE, withTable().process(failing(3), soon()).delivery());
+    assertEquals(
+        AlertOutcome.Delivery.NONE, Runs.alert(withTable(), failing(3), soon()).delivery());
     assertEquals(1, endpoint.published().size());
   }
 

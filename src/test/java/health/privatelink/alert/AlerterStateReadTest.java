@@ -3,11 +3,14 @@ package health.privatelink.alert;
 import static health.privatelink.testing.TestReports.failed;
 import static health.privatelink.testing.TestReports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.privatelink.Deadline;
+import health.privatelink.Log;
 import health.privatelink.Reason;
 import health.privatelink.check.Report;
+import health.privatelink.run.TimePlan;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Alert state read ahead of the checks ({@link Alerter#startRead}): used once, never read twice,
- * and when it fails or hangs the run decides as it does when a read of its own fails.
+ * Alert state read ahead of the checks ({@link Alerter#begin}): used once, never read twice, a
+ * report for targets the read did not cover reads those itself, and when the read fails or hangs
+ * the run decides as it does when a read of its own fails.
  */
 class AlerterStateReadTest {
   static final Instant T0 = Instant.parse("2025-06-03T14:00:00Z");
@@ -33,15 +37,8 @@ class AlerterStateReadTest {
 
   final ScriptedStore store = new ScriptedStore();
   final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-  final Alerter alerter =
-      new Alerter(
-          RULES,
-          store,
-          Optional.empty(),
-          () -> {
-            throw new AssertionError("no SNS client without a topic");
-          },
-          new PrintStream(stdout, true, StandardCharsets.UTF_8));
+  final PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+  final Alerter alerter = new Alerter(RULES, store, new LogDelivery(new Log(out)), out);
 
   static Deadline soon() {
     return Deadline.after(Duration.ofSeconds(5));
@@ -51,10 +48,10 @@ class AlerterStateReadTest {
     return report(T0.plusSeconds(60L * minute), failed(name, Reason.CONNECT_TIMEOUT));
   }
 
-  /** One run as the pipeline makes it: the read started first, then the report processed. */
+  /** One run as the pipeline makes it: begun with the read, then finished with the report. */
   AlertOutcome run(Report report, List<String> readFor) {
-    Alerter.StateRead read = alerter.startRead(readFor, soon());
-    return alerter.process(report, soon(), Optional.of(read));
+    AlertRun run = alerter.begin(readFor, soon());
+    return run.finish(report, TimePlan.alerting(soon()));
   }
 
   @Test
@@ -81,6 +78,37 @@ class AlerterStateReadTest {
   }
 
   @Test
+  void aReportWithTargetsTheReadDidNotCoverReadsOnlyThoseItself() {
+    Report first =
+        report(T0, failed("a", Reason.CONNECT_TIMEOUT), failed("b", Reason.CONNECT_TIMEOUT));
+    assertEquals(Optional.empty(), run(first, List.of("a", "b")).state());
+    store.asked.clear();
+
+    Report second =
+        report(
+            T0.plusSeconds(60),
+            failed("a", Reason.CONNECT_TIMEOUT),
+            failed("b", Reason.CONNECT_TIMEOUT),
+            failed("c", Reason.CONNECT_TIMEOUT));
+    AlertOutcome outcome = run(second, List.of("a"));
+
+    assertEquals(List.of(List.of("a"), List.of("b", "c")), List.copyOf(store.asked));
+    assertEquals(Optional.of(AlertEvent.ALARM), outcome.state(), "both reads were used");
+    assertEquals(List.of("a", "b"), outcome.targets());
+    assertEquals(List.of(), outcome.errors());
+  }
+
+  @Test
+  void aRunIsFinishedOnce() {
+    AlertRun run = alerter.begin(List.of("a"), soon());
+    run.finish(failing(0, "a"), TimePlan.alerting(soon()));
+
+    assertThrows(
+        IllegalStateException.class, () -> run.finish(failing(1, "a"), TimePlan.alerting(soon())));
+    assertEquals(1, store.loads.get(), "the state was read once");
+  }
+
+  @Test
   void aFailedReadAheadDecidesFromTheStateThisProcessKnows() {
     run(failing(0, "a"), List.of("a"));
     store.failWith = new StateStoreException("DynamoDB BatchGetItem of a failed: down", null);
@@ -100,8 +128,7 @@ class AlerterStateReadTest {
     long start = System.nanoTime();
 
     AlertOutcome second =
-        alerter.process(
-            failing(1, "a"), deadline, Optional.of(alerter.startRead(List.of("a"), soon())));
+        alerter.begin(List.of("a"), soon()).finish(failing(1, "a"), TimePlan.alerting(deadline));
 
     long tookMs = (System.nanoTime() - start) / 1_000_000;
     assertTrue(tookMs < 800 + 500, "process took " + tookMs + " ms");

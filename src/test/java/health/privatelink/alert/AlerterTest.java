@@ -5,12 +5,16 @@ import static health.privatelink.testing.TestReports.passed;
 import static health.privatelink.testing.TestReports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.Deadline;
+import health.privatelink.Log;
 import health.privatelink.Reason;
+import health.privatelink.aws.AwsClients;
+import health.privatelink.config.Config;
 import health.privatelink.config.ConfigParser;
 import health.privatelink.run.Wiring;
 import health.privatelink.testing.SnsEndpoint;
@@ -51,13 +55,17 @@ class AlerterTest {
     endpoint.close();
   }
 
-  Alerter alerter(Optional<String> topic) {
+  PrintStream out() {
+    return new PrintStream(stdout, true, StandardCharsets.UTF_8);
+  }
+
+  /** Publishing to the loopback topic. */
+  Alerter alerter() {
     return new Alerter(
         RULES,
         new MemoryStateStore(),
-        topic,
-        () -> sns,
-        new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        new SnsDelivery(TestAws.TOPIC_ARN, () -> sns, new Log(out())),
+        out());
   }
 
   static Instant minute(int m) {
@@ -76,15 +84,17 @@ class AlerterTest {
 
   @Test
   void publishesOneMessageWithTopicSubjectBodyAndAttributes() {
-    Alerter alerter = alerter(Optional.of(TestAws.TOPIC_ARN));
-    alerter.process(
+    Alerter alerter = alerter();
+    Runs.alert(
+        alerter,
         report(
             minute(0),
             failed("prefect-api", Reason.NXDOMAIN),
             failed("prefect-ui", Reason.NXDOMAIN)),
         Deadline.after(Duration.ofSeconds(5)));
     AlertOutcome outcome =
-        alerter.process(
+        Runs.alert(
+            alerter,
             report(
                 minute(12),
                 failed("prefect-api", Reason.NXDOMAIN, "api.private.prefect.cloud: NXDOMAIN"),
@@ -129,12 +139,13 @@ class AlerterTest {
 
   @Test
   void oneMessagePerTransitionAndNothingElse() {
-    Alerter alerter = alerter(Optional.of(TestAws.TOPIC_ARN));
+    Alerter alerter = alerter();
     String[] expected = {"-", "ALARM", "-", "-", "OK", "-"};
     boolean[] fails = {true, true, true, true, false, false};
     for (int i = 0; i < fails.length; i++) {
       AlertOutcome outcome =
-          alerter.process(
+          Runs.alert(
+              alerter,
               report(minute(i), fails[i] ? failed("a", Reason.TLS_ERROR) : passed("a")),
               Deadline.after(Duration.ofSeconds(5)));
       assertEquals(expected[i], outcome.state().map(Enum::name).orElse("-"), "run " + i);
@@ -149,13 +160,11 @@ class AlerterTest {
         new Alerter(
             new AlertRules(1, Duration.ofMinutes(60)),
             new MemoryStateStore(),
-            Optional.empty(),
-            () -> {
-              throw new AssertionError("no SNS client without a topic");
-            },
-            new PrintStream(stdout, true, StandardCharsets.UTF_8));
+            new LogDelivery(new Log(out())),
+            out());
     AlertOutcome outcome =
-        alerter.process(
+        Runs.alert(
+            alerter,
             report(minute(0), failed("prefect-api", Reason.DNS_TIMEOUT)),
             Deadline.after(Duration.ofSeconds(5)));
 
@@ -175,11 +184,14 @@ class AlerterTest {
   @Test
   void aPublishAnswering500IsRetriedWithinTheDeadline() {
     endpoint.failNext(2);
-    Alerter alerter = alerter(Optional.of(TestAws.TOPIC_ARN));
-    alerter.process(
-        report(minute(0), failed("a", Reason.HTTP_STATUS)), Deadline.after(Duration.ofSeconds(5)));
+    Alerter alerter = alerter();
+    Runs.alert(
+        alerter,
+        report(minute(0), failed("a", Reason.HTTP_STATUS)),
+        Deadline.after(Duration.ofSeconds(5)));
     AlertOutcome outcome =
-        alerter.process(
+        Runs.alert(
+            alerter,
             report(minute(1), failed("a", Reason.HTTP_STATUS)),
             Deadline.after(Duration.ofSeconds(5)));
 
@@ -190,13 +202,15 @@ class AlerterTest {
   @Test
   void aPublishFailingUntilTheDeadlineIsLoggedAndSentByTheNextRun() throws IOException {
     endpoint.failNext(Integer.MAX_VALUE);
-    Alerter alerter = alerter(Optional.of(TestAws.TOPIC_ARN));
-    alerter.process(
-        report(minute(0), failed("a", Reason.HTTP_STATUS)), Deadline.after(Duration.ofSeconds(5)));
+    Alerter alerter = alerter();
+    Runs.alert(
+        alerter,
+        report(minute(0), failed("a", Reason.HTTP_STATUS)),
+        Deadline.after(Duration.ofSeconds(5)));
 
     Deadline deadline = Deadline.after(Duration.ofMillis(1500));
     AlertOutcome outcome =
-        alerter.process(report(minute(1), failed("a", Reason.HTTP_STATUS)), deadline);
+        Runs.alert(alerter, report(minute(1), failed("a", Reason.HTTP_STATUS)), deadline);
 
     assertFalse(deadline.expired(), "returned after the deadline");
     assertEquals(AlertOutcome.Delivery.FAILED, outcome.delivery());
@@ -216,13 +230,15 @@ class AlerterTest {
 
     endpoint.failNext(0);
     AlertOutcome next =
-        alerter.process(
+        Runs.alert(
+            alerter,
             report(minute(2), failed("a", Reason.HTTP_STATUS)),
             Deadline.after(Duration.ofSeconds(5)));
     assertEquals(Optional.of(AlertEvent.ALARM), next.state());
     assertEquals(AlertOutcome.Delivery.PUBLISHED, next.delivery());
     AlertOutcome after =
-        alerter.process(
+        Runs.alert(
+            alerter,
             report(minute(3), failed("a", Reason.HTTP_STATUS)),
             Deadline.after(Duration.ofSeconds(5)));
     assertEquals(AlertOutcome.Delivery.NONE, after.delivery(), "sent once, not again");
@@ -231,14 +247,16 @@ class AlerterTest {
 
   @Test
   void aHangingSnsEndpointCannotHoldTheRunPastItsDeadline() {
-    Alerter alerter = alerter(Optional.of(TestAws.TOPIC_ARN));
-    alerter.process(
-        report(minute(0), failed("a", Reason.HTTP_TIMEOUT)), Deadline.after(Duration.ofSeconds(5)));
+    Alerter alerter = alerter();
+    Runs.alert(
+        alerter,
+        report(minute(0), failed("a", Reason.HTTP_TIMEOUT)),
+        Deadline.after(Duration.ofSeconds(5)));
     endpoint.hang();
 
     Deadline deadline = Deadline.after(Duration.ofMillis(1500));
     AlertOutcome outcome =
-        alerter.process(report(minute(1), failed("a", Reason.HTTP_TIMEOUT)), deadline);
+        Runs.alert(alerter, report(minute(1), failed("a", Reason.HTTP_TIMEOUT)), deadline);
 
     assertFalse(deadline.expired(), "returned after the deadline");
     assertEquals(AlertOutcome.Delivery.FAILED, outcome.delivery());
@@ -248,17 +266,22 @@ class AlerterTest {
 
   @Test
   void anExpiredDeadlineSkipsThePublishAndKeepsTheEventForTheNextRun() {
-    Alerter alerter = alerter(Optional.of(TestAws.TOPIC_ARN));
-    alerter.process(
-        report(minute(0), failed("a", Reason.HTTP_TIMEOUT)), Deadline.after(Duration.ofSeconds(5)));
+    Alerter alerter = alerter();
+    Runs.alert(
+        alerter,
+        report(minute(0), failed("a", Reason.HTTP_TIMEOUT)),
+        Deadline.after(Duration.ofSeconds(5)));
     AlertOutcome late =
-        alerter.process(
-            report(minute(1), failed("a", Reason.HTTP_TIMEOUT)), Deadline.after(Duration.ZERO));
+        Runs.alert(
+            alerter,
+            report(minute(1), failed("a", Reason.HTTP_TIMEOUT)),
+            Deadline.after(Duration.ZERO));
     assertEquals(AlertOutcome.Delivery.FAILED, late.delivery());
     assertEquals(0, endpoint.requests().size());
 
     AlertOutcome next =
-        alerter.process(
+        Runs.alert(
+            alerter,
             report(minute(2), failed("a", Reason.HTTP_TIMEOUT)),
             Deadline.after(Duration.ofSeconds(5)));
     assertEquals(AlertOutcome.Delivery.PUBLISHED, next.delivery());
@@ -267,22 +290,23 @@ class AlerterTest {
 
   @Test
   void productionWiringWithoutTopicOrTableNeedsNoAwsClient() throws IOException {
-    Alerter alerter =
-        Wiring.alerter(
-            ConfigParser.parse(Map.of("ALERT_AFTER_FAILURES", "1", "ALERT_REMINDER_MINUTES", "0")),
-            // Every client would go to a closed port: the test fails should one be asked for.
-            TestAws.clients(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9")),
-            new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    Config config =
+        ConfigParser.parse(Map.of("ALERT_AFTER_FAILURES", "1", "ALERT_REMINDER_MINUTES", "0"));
+    // Every client would go to a closed port: the test fails should one be asked for.
+    AwsClients aws = TestAws.clients(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9"));
+    assertInstanceOf(LogDelivery.class, Wiring.delivery(config, aws, out()));
+    Alerter alerter = Wiring.alerter(config, aws, out());
     AlertOutcome outcome =
-        alerter.process(
+        Runs.alert(
+            alerter,
             report(minute(0), failed("prefect-api", Reason.NXDOMAIN)),
             Deadline.after(Duration.ofSeconds(5)));
     assertEquals(AlertOutcome.Delivery.LOGGED, outcome.delivery());
     assertEquals(List.of(), outcome.errors());
     assertEquals(
         AlertOutcome.Delivery.NONE,
-        alerter
-            .process(
+        Runs.alert(
+                alerter,
                 report(minute(90), failed("prefect-api", Reason.NXDOMAIN)),
                 Deadline.after(Duration.ofSeconds(5)))
             .delivery(),

@@ -1,6 +1,9 @@
 package health.privatelink.alert;
 
+import health.privatelink.Deadline;
 import health.privatelink.Reason;
+import health.privatelink.check.Report;
+import health.privatelink.run.TimePlan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +13,8 @@ import java.util.Optional;
 /**
  * A run sequence for table tests, written as on-call would sketch it: {@code "F F F P P"} is three
  * failed runs then two passing ones, a minute apart; {@code F@59.5} places a run at minute 59.5;
- * {@code F:TLS_ERROR} names the reason (NXDOMAIN otherwise).
+ * {@code F:TLS_ERROR} names the reason (NXDOMAIN otherwise). {@link #alert} runs one run's
+ * alerting.
  */
 record Runs(List<Run> runs) {
   static final Instant START = Instant.parse("2025-06-03T14:00:00Z");
@@ -40,6 +44,16 @@ record Runs(List<Run> runs) {
           });
     }
     return new Runs(runs);
+  }
+
+  /**
+   * One run's alerting with {@code publishing} as its publishing time, shared out by the run's
+   * {@link TimePlan}. It is begun for no targets, so the state is read when the report is in, at
+   * the report's time: these runs keep a clock of their own, and a read begun ahead would judge the
+   * stored state's expiry by the real one.
+   */
+  static AlertOutcome alert(Alerter alerter, Report report, Deadline publishing) {
+    return alerter.begin(List.of(), publishing).finish(report, TimePlan.alerting(publishing));
   }
 
   /** The expected events, one token per run: {@code -} for none. */

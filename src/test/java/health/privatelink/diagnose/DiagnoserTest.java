@@ -11,6 +11,7 @@ import health.privatelink.Reason;
 import health.privatelink.check.TargetResult;
 import health.privatelink.check.Timings;
 import health.privatelink.config.Target;
+import health.privatelink.run.TimePlan;
 import health.privatelink.testing.Ec2TestServer;
 import health.privatelink.testing.SilentServer;
 import health.privatelink.testing.TestAws;
@@ -306,8 +307,7 @@ class DiagnoserTest {
     TargetResult healthy = passed();
     List<TargetResult> results = List.of(healthy);
 
-    assertSame(
-        results, diagnoser(inVpc()).diagnose(results, Deadline.after(Duration.ofSeconds(3))));
+    assertSame(results, diagnose(diagnoser(inVpc()), results, Duration.ofSeconds(3)));
     assertEquals(List.of(), ec2.requests());
   }
 
@@ -325,8 +325,7 @@ class DiagnoserTest {
             log());
     TargetResult failed = failed(Reason.NXDOMAIN);
 
-    List<TargetResult> out =
-        diagnoser.diagnose(List.of(failed), Deadline.after(Duration.ofSeconds(3)));
+    List<TargetResult> out = diagnose(diagnoser, List.of(failed), Duration.ofSeconds(3));
 
     assertEquals(Optional.empty(), out.getFirst().diagnosis());
     assertEquals(0, built.get());
@@ -339,8 +338,7 @@ class DiagnoserTest {
     List<TargetResult> results =
         List.of(failed(Reason.NXDOMAIN), passed(), failed(Reason.CONNECT_REFUSED));
 
-    List<TargetResult> out =
-        diagnoser(inVpc()).diagnose(results, Deadline.after(Duration.ofSeconds(3)));
+    List<TargetResult> out = diagnose(diagnoser(inVpc()), results, Duration.ofSeconds(3));
 
     assertEquals(3, out.size());
     assertTrue(out.get(0).diagnosis().orElseThrow().contains("pendingAcceptance"));
@@ -357,9 +355,7 @@ class DiagnoserTest {
     TargetResult failed = failed(Reason.CONNECT_TIMEOUT);
 
     TargetResult out =
-        diagnoser(inVpc())
-            .diagnose(List.of(failed), Deadline.after(Duration.ofSeconds(3)))
-            .getFirst();
+        diagnose(diagnoser(inVpc()), List.of(failed), Duration.ofSeconds(3)).getFirst();
 
     assertEquals(
         Optional.of(
@@ -376,8 +372,7 @@ class DiagnoserTest {
     long start = System.nanoTime();
 
     TargetResult out =
-        diagnoser(inVpc())
-            .diagnose(List.of(failed(Reason.NXDOMAIN)), Deadline.after(Duration.ofMillis(500)))
+        diagnose(diagnoser(inVpc()), List.of(failed(Reason.NXDOMAIN)), Duration.ofMillis(500))
             .getFirst();
 
     long tookMs = (System.nanoTime() - start) / 1_000_000;
@@ -399,8 +394,7 @@ class DiagnoserTest {
         new Diagnoser(() -> TestAws.ec2(nowhere), inVpc(), peer -> Optional.empty(), log());
 
     String sentence =
-        diagnoser
-            .diagnose(List.of(failed(Reason.NXDOMAIN)), Deadline.after(Duration.ofSeconds(3)))
+        diagnose(diagnoser, List.of(failed(Reason.NXDOMAIN)), Duration.ofSeconds(3))
             .getFirst()
             .diagnosis()
             .orElseThrow();
@@ -422,10 +416,35 @@ class DiagnoserTest {
 
     assertEquals(
         Optional.of("could not diagnose: cannot set up the EC2 calls: Unable to load region"),
-        diagnoser
-            .diagnose(List.of(failed(Reason.NXDOMAIN)), Deadline.after(Duration.ofSeconds(1)))
+        diagnose(diagnoser, List.of(failed(Reason.NXDOMAIN)), Duration.ofSeconds(1))
             .getFirst()
             .diagnosis());
+  }
+
+  @Test
+  void noDiagnosisIsStartedWhenThePlanLeavesItNoTimeForACall() {
+    Diagnoser diagnoser =
+        new Diagnoser(
+            () -> {
+              throw new AssertionError("no EC2 path is built without time for a call");
+            },
+            inVpc(),
+            peer -> Optional.empty(),
+            log());
+    Deadline end = Deadline.after(TimePlan.DIAGNOSIS_GRACE);
+    long start = System.nanoTime();
+
+    List<TargetResult> out =
+        diagnoser.diagnose(
+            List.of(failed(Reason.NXDOMAIN), passed()), TimePlan.diagnosisLookups(end), end);
+
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(tookMs < TimePlan.DIAGNOSIS_GRACE.toMillis(), "waited " + tookMs + " ms");
+    assertEquals(
+        Optional.of("could not diagnose: no time left in the run"), out.getFirst().diagnosis());
+    assertEquals(Reason.NXDOMAIN, out.getFirst().failure().orElseThrow().reason());
+    assertEquals(Optional.empty(), out.get(1).diagnosis());
+    assertEquals(List.of(), ec2.requests());
   }
 
   @Test
@@ -464,8 +483,7 @@ class DiagnoserTest {
     long start = System.nanoTime();
 
     List<TargetResult> out =
-        diagnoser.diagnose(
-            List.of(failed(Reason.NXDOMAIN), passed()), Deadline.after(Duration.ofSeconds(10)));
+        diagnose(diagnoser, List.of(failed(Reason.NXDOMAIN), passed()), Duration.ofSeconds(10));
 
     long tookMs = (System.nanoTime() - start) / 1_000_000;
     assertTrue(tookMs < 2_000, "the bug surfaced after " + tookMs + " ms of a 10 s budget");
@@ -492,9 +510,18 @@ class DiagnoserTest {
     return new Log(new PrintStream(stdout, true, StandardCharsets.UTF_8));
   }
 
+  /**
+   * The diagnosis as the run's time plan hands it out: EC2 calls until {@code lookups}, their
+   * answers awaited {@link TimePlan#DIAGNOSIS_GRACE} longer.
+   */
+  private static List<TargetResult> diagnose(
+      Diagnoser diagnoser, List<TargetResult> results, Duration lookups) {
+    Deadline end = Deadline.after(lookups.plus(TimePlan.DIAGNOSIS_GRACE));
+    return diagnoser.diagnose(results, TimePlan.diagnosisLookups(end), end);
+  }
+
   private String diagnosis(Scope scope, TargetResult failed) {
-    return diagnoser(scope)
-        .diagnose(List.of(failed), Deadline.after(Duration.ofSeconds(3)))
+    return diagnose(diagnoser(scope), List.of(failed), Duration.ofSeconds(3))
         .getFirst()
         .diagnosis()
         .orElseThrow();

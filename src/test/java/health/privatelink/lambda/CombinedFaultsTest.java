@@ -120,11 +120,7 @@ class CombinedFaultsTest {
                 health.privatelink.testing.HttpTestServer.respond(200, "ok"))) {
       function.cloudWatch.replyAlways(CloudWatchTestServer.Reply.HANG);
       function.sns.hang();
-      Map<String, String> env = function.env(targets(healthy.port()), Map.of());
-      // Without the diagnosis: it may wait its grace past a deadline this short (the time plan
-      // decides how the diagnosis shares a nearly spent run; that is not what is tested here).
-      env.remove("VPC_ID");
-      Handler handler = function.handler(env);
+      Handler handler = function.handler(function.env(targets(healthy.port()), Map.of()));
 
       long start = System.nanoTime();
       JsonNode report = LoopbackFunction.invoke(handler, "{}", 300);
@@ -134,6 +130,10 @@ class CombinedFaultsTest {
       assertEquals(3, report.get("results").size());
       for (JsonNode result : report.get("results")) {
         assertTrue(result.hasNonNull("reason"), "no time to check: " + result);
+        assertEquals(
+            "could not diagnose: no time left in the run",
+            result.path("diagnosis").asText(),
+            "no time to diagnose: " + result);
       }
       JsonNode metrics = report.get("published").get("metrics");
       int points = metrics.get("dataPoints").asInt();

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.alert.AlertRules;
 import health.privatelink.alert.Alerter;
+import health.privatelink.alert.LogDelivery;
 import health.privatelink.alert.MemoryStateStore;
 import health.privatelink.aws.AwsSettings;
 import health.privatelink.check.Checker;
@@ -38,7 +39,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -79,10 +79,7 @@ class HandlerTest {
         new Alerter(
             AlertRules.from(config),
             new MemoryStateStore(),
-            Optional.empty(),
-            () -> {
-              throw new AssertionError("no topic: no SNS client");
-            },
+            new LogDelivery(new health.privatelink.Log(out)),
             out);
     handler =
         new Handler(

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.Deadline;
+import health.privatelink.Log;
 import health.privatelink.Reason;
 import health.privatelink.alert.AlertRules;
 import health.privatelink.alert.AlertState;
 import health.privatelink.alert.Alerter;
+import health.privatelink.alert.LogDelivery;
 import health.privatelink.alert.MemoryStateStore;
 import health.privatelink.alert.StateStore;
 import health.privatelink.aws.AwsClients;
@@ -204,15 +206,9 @@ class PipelineTest {
             return "memory";
           }
         };
+    PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
     Alerter alerter =
-        new Alerter(
-            AlertRules.from(config),
-            store,
-            Optional.empty(),
-            () -> {
-              throw new AssertionError("no SNS client without a topic");
-            },
-            new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        new Alerter(AlertRules.from(config), store, new LogDelivery(new Log(out)), out);
     long start = System.nanoTime();
 
     Pipeline.Outcome outcome =
