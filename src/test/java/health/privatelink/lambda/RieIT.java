@@ -2,6 +2,7 @@ package health.privatelink.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -248,6 +249,56 @@ class RieIT {
             .asText()
             .startsWith("targets[0].url (target \"x\") must be an http:// or https://"),
         outcome.body());
+  }
+
+  @Test
+  void aTestAlertPublishesOneTestMessageNamingTheFunctionAndTouchesNoState() throws Exception {
+    String table = "test-alert-state";
+    try (DynamoDbClient dynamo = TestAws.dynamoDb(moto.uri())) {
+      TestAws.createStateTable(dynamo, table);
+    }
+    DnsTestServer dns = open(DnsTestServer.start());
+    SnsEndpoint sns = open(SnsEndpoint.start());
+    startFunction(
+        Map.of(
+            "DNS_SERVERS",
+            "127.0.0.1:" + dns.address().getPort(),
+            "ALERT_TOPIC_ARN",
+            TestAws.TOPIC_ARN,
+            "STATE_TABLE",
+            table,
+            "AWS_ENDPOINT_URL_SNS",
+            sns.uri().toString(),
+            "AWS_ENDPOINT_URL_DYNAMODB",
+            moto.uri().toString()),
+        30);
+
+    LambdaEmulator.Answer answer = invoke(Files.readString(Path.of("events", "test-alert.json")));
+    assertEquals(200, answer.status(), () -> answer + "\n" + output());
+    assertFalse(answer.functionError(), () -> answer + "\n" + output());
+    JsonNode sent = JSON.readTree(answer.body()).get("testAlert");
+    assertNotNull(sent, answer.body());
+    assertEquals("PUBLISHED", sent.get("delivery").asText(), answer.body());
+    assertTrue(sent.get("error").isNull(), answer.body());
+    String subject =
+        "[TEST] privatelink-health alert path from Lambda function "
+            + LambdaEmulator.FUNCTION_NAME
+            + " in "
+            + LambdaEmulator.REGION;
+    assertEquals(subject, sent.get("subject").asText());
+
+    assertEquals(1, sns.published().size(), () -> output());
+    Map<String, String> message = sns.published().getFirst();
+    assertEquals(TestAws.TOPIC_ARN, message.get("TopicArn"));
+    assertEquals(subject, message.get("Subject"));
+    assertEquals(Map.of("state", List.of("String", "TEST")), SnsEndpoint.attributes(message));
+    assertFalse(sent.get("messageId").asText().isEmpty(), answer.body());
+    // Nothing checked, no alert state read or written.
+    assertEquals(0, dns.queries().size());
+    assertFalse(output().contains("\"message\":\"check finished\""), output());
+    try (DynamoDbClient dynamo = TestAws.dynamoDb(moto.uri())) {
+      assertEquals(0, dynamo.scan(b -> b.tableName(table)).count());
+    }
   }
 
   @Test
