@@ -56,13 +56,16 @@ class TemplateTest {
           "ec2:DescribeVpcEndpoints",
           "ec2:DescribeVpcEndpointServices",
           "ec2:DescribeSecurityGroups",
+          "ec2:DescribeNetworkAcls",
+          "ec2:DescribeVpcAttribute",
           "ec2:CreateNetworkInterface",
           "ec2:DescribeNetworkInterfaces",
           "ec2:DescribeSubnets",
           "ec2:DeleteNetworkInterface",
           "ec2:AssignPrivateIpAddresses",
           "ec2:UnassignPrivateIpAddresses",
-          "cloudwatch:PutMetricData");
+          "cloudwatch:PutMetricData",
+          "cloudwatch:GetMetricData");
 
   private static Map<String, Object> template;
   private static Map<String, Object> parameters;
@@ -199,6 +202,78 @@ class TemplateTest {
     // Lambda itself needs these two to attach the function to the VPC.
     unused.removeAll(Set.of("ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"));
     assertEquals(Set.of(), unused, "allowed by the role but never called");
+  }
+
+  @Test
+  void roleGrantsTheDiagnosisExactlyItsReadOnlyCalls() {
+    Map<String, Object> diagnose = statement("DiagnoseEndpoints");
+    assertEquals(
+        List.of(
+            "ec2:DescribeVpcEndpoints",
+            "ec2:DescribeVpcEndpointServices",
+            "ec2:DescribeSecurityGroups",
+            "ec2:DescribeNetworkAcls",
+            "ec2:DescribeVpcAttribute"),
+        strings(diagnose.get("Action")));
+    Set<String> cloudWatch = new TreeSet<>();
+    for (Map<String, Object> statement : identityStatements()) {
+      for (String action : strings(statement.get("Action"))) {
+        if (action.startsWith("cloudwatch:")) {
+          cloudWatch.add(action);
+        }
+      }
+    }
+    assertEquals(Set.of("cloudwatch:GetMetricData", "cloudwatch:PutMetricData"), cloudWatch);
+    Map<String, Object> metrics = statement("DiagnoseEndpointMetrics");
+    assertEquals(List.of("cloudwatch:GetMetricData"), strings(metrics.get("Action")));
+    assertEquals(List.of("*"), list(metrics.get("Resource")));
+  }
+
+  @Test
+  void packetsDroppedAlarmQueriesEveryEndpointOfTheVpc() {
+    Map<String, Object> alarm =
+        ofType("AWS::CloudWatch::Alarm").stream()
+            .filter(a -> String.valueOf(properties(a).get("AlarmName")).contains("packets-dropped"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no packets-dropped alarm"));
+    Map<String, Object> props = properties(alarm);
+    assertFalse(props.containsKey("Condition"));
+    List<?> metrics = list(props.get("Metrics"));
+    assertEquals(1, metrics.size(), "one query");
+    Map<String, Object> query = asMap(metrics.getFirst(), "Metrics[0]");
+    String expression = String.valueOf(asMap(query.get("Expression"), "Expression").get("Fn::Sub"));
+    assertEquals(
+        "SELECT SUM(PacketsDropped) FROM SCHEMA(\"AWS/PrivateLinkEndpoints\", \"Endpoint Type\","
+            + " \"Service Name\", \"VPC Endpoint Id\", \"VPC Id\") WHERE \"VPC Id\" ="
+            + " '${VpcId}'",
+        expression);
+    assertEquals("60", String.valueOf(query.get("Period")));
+    assertEquals("5", String.valueOf(props.get("EvaluationPeriods")));
+    assertEquals("5", String.valueOf(props.get("DatapointsToAlarm")));
+    assertEquals("GreaterThanThreshold", props.get("ComparisonOperator"));
+    assertEquals("0", String.valueOf(props.get("Threshold")));
+  }
+
+  @Test
+  void dashboardShowsTheEndpointsPerSubnetInTheVpc() {
+    Map<String, Object> dashboard = ofType("AWS::CloudWatch::Dashboard").getFirst();
+    String body = String.valueOf(list(properties(dashboard).get("DashboardBody")).getFirst());
+    for (String metric : List.of("PacketsDropped", "RstPacketsReceived", "NewConnections")) {
+      String search =
+          "SEARCH('{\\\"AWS/PrivateLinkEndpoints\\\",\\\"Endpoint Type\\\",\\\"Service"
+              + " Name\\\",\\\"Subnet Id\\\",\\\"VPC Endpoint Id\\\",\\\"VPC Id\\\"}"
+              + " MetricName=\\\""
+              + metric
+              + "\\\" \\\"VPC Id\\\"=\\\"${VpcId}\\\"', 'Sum', 60)";
+      assertTrue(body.contains(search), metric + " per subnet in the stack's VPC: " + search);
+    }
+  }
+
+  private static Map<String, Object> statement(String sid) {
+    return identityStatements().stream()
+        .filter(s -> sid.equals(s.get("Sid")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no statement " + sid));
   }
 
   @Test

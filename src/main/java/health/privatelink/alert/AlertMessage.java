@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import health.privatelink.Failure;
 import health.privatelink.Json;
 import health.privatelink.Reason;
+import health.privatelink.check.EndpointResult;
 import health.privatelink.check.TargetResult;
 import health.privatelink.check.Timings;
 import java.io.IOException;
@@ -258,6 +259,9 @@ public record AlertMessage(
             : result.addresses().stream()
                 .map(InetAddress::getHostAddress)
                 .collect(Collectors.joining(", ")));
+    if (result.endpoints().size() > 1) {
+      perAddress(out, result);
+    }
     result.status().ifPresent(s -> field(out, "HTTP status", Integer.toString(s)));
     field(out, "Timings", timings(result.timings()));
     result
@@ -265,6 +269,28 @@ public record AlertMessage(
         .ifPresent(d -> field(out, "Certificate", d + " days until it expires"));
     failure.ifPresent(f -> field(out, "Hint", f.reason().hint()));
     result.diagnosis().ifPresent(d -> field(out, "Diagnosis", line(d)));
+  }
+
+  /**
+   * Every address with its own result, so that on-call sees at once whether one zone is broken or
+   * the whole service.
+   */
+  private static void perAddress(StringBuilder out, TargetResult result) {
+    List<EndpointResult> endpoints = result.endpoints();
+    long failed = endpoints.stream().filter(e -> !e.healthy()).count();
+    field(out, "Per address", failed + " of " + endpoints.size() + " addresses failed");
+    for (EndpointResult e : endpoints) {
+      out.append("    ")
+          .append(e.address().getHostAddress())
+          .append(e.zone().map(z -> " (" + line(z) + ")").orElse(""))
+          .append(": ")
+          .append(e.failure().map(f -> f.reason().name() + ", " + line(f.detail())).orElse("OK"))
+          .append('\n');
+    }
+    int unchecked = result.addresses().size() - endpoints.size();
+    if (unchecked > 0) {
+      out.append("    ").append(unchecked).append(" more not checked\n");
+    }
   }
 
   private static void field(StringBuilder out, String name, String value) {

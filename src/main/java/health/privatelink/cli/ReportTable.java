@@ -1,6 +1,7 @@
 package health.privatelink.cli;
 
 import health.privatelink.Failure;
+import health.privatelink.check.EndpointResult;
 import health.privatelink.check.Report;
 import health.privatelink.check.TargetResult;
 import health.privatelink.check.Timings;
@@ -53,6 +54,12 @@ final class ReportTable {
                 ? String.valueOf(r.certificateDaysRemaining().getAsLong())
                 : "-"
           });
+      if (r.endpoints().size() > 1) {
+        // One indented line per address, so a broken zone stands out from the healthy ones.
+        for (EndpointResult e : r.endpoints()) {
+          rows.add(endpointRow(e));
+        }
+      }
     }
     int[] widths = new int[HEADER.length];
     for (String[] row : rows) {
@@ -83,6 +90,20 @@ final class ReportTable {
             .append(f.reason())
             .append('\n');
         out.append("  detail: ").append(f.detail()).append('\n');
+        if (r.endpoints().size() > 1) {
+          for (EndpointResult e : r.endpoints()) {
+            e.failure()
+                .ifPresent(ef ->
+                    out.append("    ")
+                        .append(e.address().getHostAddress())
+                        .append(e.zone().map(z -> " (" + z + ")").orElse(""))
+                        .append(": ")
+                        .append(ef.reason())
+                        .append(", ")
+                        .append(ef.detail())
+                        .append('\n'));
+          }
+        }
         out.append("  hint:   ").append(f.reason().hint()).append('\n');
         r.diagnosis().ifPresent(d -> out.append("  diagnosis: ").append(d).append('\n'));
       }
@@ -97,6 +118,24 @@ final class ReportTable {
         .append(report.startedAt())
         .append('\n');
     return out.toString();
+  }
+
+  private static String[] endpointRow(EndpointResult e) {
+    return new String[] {
+      "  " + e.address().getHostAddress(),
+      e.healthy() ? "OK" : "FAIL",
+      e.failure().map(f -> f.reason().name()).orElse("-"),
+      e.status().isPresent() ? String.valueOf(e.status().getAsInt()) : "-",
+      e.zone().map(z -> "zone " + z).orElse("-"),
+      "-",
+      millis(e.timings().connect()),
+      millis(e.timings().tls()),
+      millis(e.timings().timeToFirstByte()),
+      millis(Optional.of(e.timings().total())),
+      e.certificateDaysRemaining().isPresent()
+          ? String.valueOf(e.certificateDaysRemaining().getAsLong())
+          : "-"
+    };
   }
 
   private static String millis(Optional<Duration> d) {

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param timeout the budget of the whole check, DNS included
  * @param bodyContains text the body must contain, when set
  * @param expectedCidrs where every resolved address must lie; empty turns the check off
+ * @param allAddresses whether every resolved address (the first {@link #MAX_ADDRESSES}) is
+ *     connected to, or only the first of the answer
  */
 public record Target(
     String name,
@@ -24,7 +26,11 @@ public record Target(
     Set<Integer> expectedStatus,
     Duration timeout,
     Optional<String> bodyContains,
-    List<Cidr> expectedCidrs) {
+    List<Cidr> expectedCidrs,
+    boolean allAddresses) {
+
+  /** The most addresses of one answer that are connected to; the rest are named as not checked. */
+  public static final int MAX_ADDRESSES = 16;
 
   public Target {
     Objects.requireNonNull(name, "name");

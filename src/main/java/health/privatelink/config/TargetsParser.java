@@ -28,7 +28,14 @@ public final class TargetsParser {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Set<String> KEYS =
-      Set.of("name", "url", "expectedStatus", "timeoutMs", "bodyContains", "expectedCidrs");
+      Set.of(
+          "name",
+          "url",
+          "expectedStatus",
+          "timeoutMs",
+          "bodyContains",
+          "expectedCidrs",
+          "allAddresses");
   private static final int MAX_BODY_CONTAINS = 1024;
 
   private final List<Cidr> defaultCidrs;
@@ -86,7 +93,8 @@ public final class TargetsParser {
             at
                 + " has unknown key "
                 + Json.quote((String) key)
-                + "; allowed: name, url, expectedStatus, timeoutMs, bodyContains, expectedCidrs");
+                + "; allowed: name, url, expectedStatus, timeoutMs, bodyContains, expectedCidrs,"
+                + " allAddresses");
       }
     }
     String name = name(object, at);
@@ -97,7 +105,8 @@ public final class TargetsParser {
     Duration timeout = timeout(object, field + "timeoutMs" + label);
     Optional<String> body = bodyContains(object, field + "bodyContains" + label);
     List<Cidr> cidrs = cidrs(object, field + "expectedCidrs" + label);
-    return new Target(name, url, status, timeout, body, cidrs);
+    boolean all = allAddresses(object, field + "allAddresses" + label);
+    return new Target(name, url, status, timeout, body, cidrs, all);
   }
 
   private static String name(Map<?, ?> object, String at) {
@@ -234,6 +243,17 @@ public final class TargetsParser {
       cidrs.add(ConfigParser.cidr(s, at));
     }
     return cidrs;
+  }
+
+  private static boolean allAddresses(Map<?, ?> object, String at) {
+    if (!object.containsKey("allAddresses")) {
+      return true;
+    }
+    Object value = object.get("allAddresses");
+    if (!(value instanceof Boolean b)) {
+      throw new BadInputException(at + " must be true or false, got " + Json.describe(value));
+    }
+    return b;
   }
 
   /** The value as a whole number, or null when it is not one. */

@@ -38,18 +38,26 @@ public final class Diagnoser {
   static final String NO_TIME = "could not diagnose: no time left in the run";
 
   private final Lazy<Ec2> ec2;
+  private final Lazy<EndpointMetrics> metrics;
   private final Scope scope;
   private final LocalAddress localAddress;
   private final Log log;
 
   /**
    * @param ec2 makes the EC2 lookups on first use: a run where nothing fails builds nothing
+   * @param metrics makes the reader of the endpoints' own metrics on first use
    * @param scope where to look; with nothing configured there is no diagnosis and no EC2 call
    * @param localAddress the function's own address toward an endpoint
    * @param log where a bug in the diagnosis is reported
    */
-  public Diagnoser(Supplier<Ec2> ec2, Scope scope, LocalAddress localAddress, Log log) {
+  public Diagnoser(
+      Supplier<Ec2> ec2,
+      Supplier<EndpointMetrics> metrics,
+      Scope scope,
+      LocalAddress localAddress,
+      Log log) {
     this.ec2 = new Lazy<>(ec2);
+    this.metrics = new Lazy<>(metrics);
     this.scope = scope;
     this.localAddress = localAddress;
     this.log = log;
@@ -58,6 +66,9 @@ public final class Diagnoser {
   /** A diagnoser that leaves every result as it is: for runs without VPC_ID or VPC_ENDPOINT_IDS. */
   public static Diagnoser off() {
     return new Diagnoser(
+        () -> {
+          throw new IllegalStateException("no diagnosis configured");
+        },
         () -> {
           throw new IllegalStateException("no diagnosis configured");
         },
@@ -90,7 +101,7 @@ public final class Diagnoser {
       return results.stream().map(r -> r.healthy() ? r : r.withDiagnosis(NO_TIME)).toList();
     }
     long budget = lookups.remaining().toMillis();
-    Map<Integer, CompletableFuture<String>> running = new LinkedHashMap<>();
+    Map<Integer, CompletableFuture<Diagnosis>> running = new LinkedHashMap<>();
     for (int i = 0; i < results.size(); i++) {
       TargetResult r = results.get(i);
       if (r.healthy()) {
@@ -100,19 +111,20 @@ public final class Diagnoser {
           i, Background.virtual("diagnose-" + r.target().name(), () -> diagnoseOne(r, lookups)));
     }
     List<TargetResult> diagnosed = new ArrayList<>(results);
-    for (Map.Entry<Integer, CompletableFuture<String>> entry : running.entrySet()) {
-      String sentence;
+    for (Map.Entry<Integer, CompletableFuture<Diagnosis>> entry : running.entrySet()) {
+      Diagnosis d;
       try {
-        sentence = entry.getValue().get(end.remaining().toNanos(), TimeUnit.NANOSECONDS);
+        d = entry.getValue().get(end.remaining().toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        sentence = "could not diagnose: no answer from EC2 within " + budget + " ms";
+        d = new Diagnosis("could not diagnose: no answer from EC2 within " + budget + " ms");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        sentence = "could not diagnose: interrupted";
+        d = new Diagnosis("could not diagnose: interrupted");
       } catch (ExecutionException e) {
-        sentence = internalError(results.get(entry.getKey()), e.getCause());
+        d = new Diagnosis(internalError(results.get(entry.getKey()), e.getCause()));
       }
-      diagnosed.set(entry.getKey(), results.get(entry.getKey()).withDiagnosis(sentence));
+      diagnosed.set(
+          entry.getKey(), results.get(entry.getKey()).withDiagnosis(d.sentence(), d.zones()));
     }
     return diagnosed;
   }
@@ -129,18 +141,26 @@ public final class Diagnoser {
     return INTERNAL_ERROR;
   }
 
-  private String diagnoseOne(TargetResult result, Deadline deadline) {
+  /** A sentence, and the Availability Zone ID of each address placed in an interface. */
+  private record Diagnosis(String sentence, Map<InetAddress, String> zones) {
+    Diagnosis(String sentence) {
+      this(sentence, Map.of());
+    }
+  }
+
+  private Diagnosis diagnoseOne(TargetResult result, Deadline deadline) {
     Ec2 client;
     try {
       client = ec2.get();
     } catch (RuntimeException e) {
       // Building the client: no region, an unreadable endpoint override.
-      return "could not diagnose: cannot set up the EC2 calls: " + describe(e);
+      return new Diagnosis("could not diagnose: cannot set up the EC2 calls: " + describe(e));
     }
     try {
-      return Rules.diagnose(lookUp(client, result, deadline));
+      Rules.Facts facts = lookUp(client, result, deadline);
+      return new Diagnosis(Rules.diagnose(facts), facts.network().zones());
     } catch (Ec2Exception e) {
-      return "could not diagnose: " + e.getMessage();
+      return new Diagnosis("could not diagnose: " + e.getMessage());
     }
   }
 
@@ -172,12 +192,14 @@ public final class Diagnoser {
     List<InetAddress> functionAddresses = List.of();
     Optional<VpcEndpoint> serving =
         Rules.servingEndpoint(host, endpoints, serviceNames, scope.named());
+    Rules.Network network =
+        serving.isPresent() ? network(client, result, serving.get(), deadline) : Rules.Network.NONE;
+    boolean placing = !network.results().isEmpty() && Rules.someAddressesFail(network.results());
+    if (placing) {
+      functionAddresses = functionAddresses(result.addresses());
+    }
     if (serving.isPresent() && Rules.checksSecurityGroups(reason, serving.get())) {
-      functionAddresses =
-          endpointAddresses.stream()
-              .flatMap(a -> localAddress.toward(a).stream())
-              .distinct()
-              .toList();
+      functionAddresses = functionAddresses(endpointAddresses);
       if (functionGroups.isEmpty() && !functionAddresses.isEmpty()) {
         functionGroups = client.securityGroupsOfAddress(functionAddresses.getFirst(), deadline);
       }
@@ -197,7 +219,69 @@ public final class Diagnoser {
         serviceNames,
         groups,
         functionGroups,
-        functionAddresses);
+        functionAddresses,
+        network);
+  }
+
+  private List<InetAddress> functionAddresses(List<InetAddress> peers) {
+    return peers.stream().flatMap(a -> localAddress.toward(a).stream()).distinct().toList();
+  }
+
+  /**
+   * The lookups of the addresses and the VPC: the interfaces holding the resolved addresses, the
+   * ACLs of the failing ones' subnets and the endpoint's metrics there, when some addresses fail
+   * and others pass; the VPC's DNS attributes after an NXDOMAIN.
+   */
+  private Rules.Network network(
+      Ec2 client, TargetResult result, VpcEndpoint serving, Deadline deadline) throws Ec2Exception {
+    Optional<List<NetworkInterface>> interfaces = Optional.empty();
+    List<NetworkAcl> acls = List.of();
+    Map<String, EndpointMetrics.Counts> counts = Map.of();
+    if (Rules.placesAddresses(serving, result.addresses(), result.endpoints())) {
+      List<NetworkInterface> found = client.networkInterfaces(result.addresses(), deadline);
+      interfaces = Optional.of(found);
+      if (Rules.someAddressesFail(result.endpoints())) {
+        Set<String> subnets = new LinkedHashSet<>();
+        for (var r : result.endpoints()) {
+          if (!r.healthy()) {
+            found.stream()
+                .filter(eni ->
+                    eni.addresses().stream().anyMatch(a -> a.equals(r.address().getHostAddress())))
+                .findFirst()
+                .ifPresent(eni -> subnets.add(eni.subnetId()));
+          }
+        }
+        if (!subnets.isEmpty()) {
+          acls = client.networkAcls(subnets, deadline);
+          counts = endpointMetrics(serving, subnets, deadline);
+        }
+      }
+    }
+    Optional<Rules.VpcDns> vpcDns = Optional.empty();
+    if (Rules.checksVpcDns(
+        result.failure().orElseThrow().reason(), result.target().host(), serving)) {
+      String vpc = serving.vpcId();
+      vpcDns =
+          Optional.of(
+              new Rules.VpcDns(
+                  vpc,
+                  client.vpcAttribute(vpc, "enableDnsSupport", deadline),
+                  client.vpcAttribute(vpc, "enableDnsHostnames", deadline)));
+    }
+    return new Rules.Network(
+        result.addresses(), result.endpoints(), interfaces, acls, counts, vpcDns);
+  }
+
+  /** The endpoint's own counts; a reader that cannot even be built is a read that failed. */
+  private Map<String, EndpointMetrics.Counts> endpointMetrics(
+      VpcEndpoint serving, Set<String> subnets, Deadline deadline) {
+    EndpointMetrics reader;
+    try {
+      reader = metrics.get();
+    } catch (RuntimeException e) {
+      return Map.of(); // no region, an unusable override: the sentence goes without the numbers
+    }
+    return reader.read(serving, subnets, deadline);
   }
 
   private static String describe(Throwable t) {

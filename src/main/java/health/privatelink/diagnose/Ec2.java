@@ -31,4 +31,17 @@ public interface Ec2 {
 
   /** The security groups of the network interfaces that hold {@code address}. */
   List<String> securityGroupsOfAddress(InetAddress address, Deadline deadline) throws Ec2Exception;
+
+  /** The network interfaces holding any of {@code addresses}, with their subnet and zone. */
+  List<NetworkInterface> networkInterfaces(Collection<InetAddress> addresses, Deadline deadline)
+      throws Ec2Exception;
+
+  /** The network ACLs associated with any of {@code subnetIds}. */
+  List<NetworkAcl> networkAcls(Collection<String> subnetIds, Deadline deadline) throws Ec2Exception;
+
+  /**
+   * Whether a boolean attribute of a VPC is on: {@code enableDnsSupport} or {@code
+   * enableDnsHostnames}.
+   */
+  boolean vpcAttribute(String vpcId, String attribute, Deadline deadline) throws Ec2Exception;
 }

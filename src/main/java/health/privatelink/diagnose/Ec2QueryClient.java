@@ -45,7 +45,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 /**
  * The EC2 lookups over EC2's query protocol: a form POST signed with the SDK's own SigV4 signer,
  * sent through url-connection-client, the XML answer read with the JDK. The SDK's ec2 module would
- * do the same for 26 MB of jar; these four read-only calls need none of it.
+ * do the same for 26 MB of jar; these read-only calls need none of it.
  */
 public final class Ec2QueryClient implements Ec2 {
   /** Every EC2 action this client calls: the function's role allows exactly these Describe*. */
@@ -54,7 +54,9 @@ public final class Ec2QueryClient implements Ec2 {
           "DescribeVpcEndpoints",
           "DescribeVpcEndpointServices",
           "DescribeSecurityGroups",
-          "DescribeNetworkInterfaces");
+          "DescribeNetworkInterfaces",
+          "DescribeNetworkAcls",
+          "DescribeVpcAttribute");
 
   static final String API_VERSION = "2016-11-15";
 
@@ -151,6 +153,78 @@ public final class Ec2QueryClient implements Ec2 {
       }
     }
     return List.copyOf(groups);
+  }
+
+  @Override
+  public List<NetworkInterface> networkInterfaces(
+      Collection<InetAddress> addresses, Deadline deadline) throws Ec2Exception {
+    List<String> literals = addresses.stream().map(InetAddress::getHostAddress).toList();
+    return pages(
+            "DescribeNetworkInterfaces",
+            filter("addresses.private-ip-address", literals),
+            "networkInterfaceSet",
+            deadline)
+        .stream()
+        .map(Ec2QueryClient::networkInterface)
+        .toList();
+  }
+
+  @Override
+  public List<NetworkAcl> networkAcls(Collection<String> subnetIds, Deadline deadline)
+      throws Ec2Exception {
+    return pages(
+            "DescribeNetworkAcls",
+            filter("association.subnet-id", subnetIds),
+            "networkAclSet",
+            deadline)
+        .stream()
+        .map(Ec2QueryClient::networkAcl)
+        .toList();
+  }
+
+  @Override
+  public boolean vpcAttribute(String vpcId, String attribute, Deadline deadline)
+      throws Ec2Exception {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("VpcId", vpcId);
+    params.put("Attribute", attribute);
+    Xml.Node answer = call("DescribeVpcAttribute", params, deadline);
+    return answer
+        .child(attribute)
+        .flatMap(a -> a.text("value"))
+        .map(v -> v.equals("true"))
+        .orElseThrow(
+            () -> new Ec2Exception("EC2's answer to DescribeVpcAttribute has no " + attribute));
+  }
+
+  static NetworkInterface networkInterface(Xml.Node item) {
+    Set<String> addresses = new LinkedHashSet<>();
+    item.text("privateIpAddress").ifPresent(addresses::add);
+    addresses.addAll(texts(item.items("privateIpAddressesSet"), "privateIpAddress"));
+    addresses.addAll(texts(item.items("ipv6AddressesSet"), "ipv6Address"));
+    return new NetworkInterface(
+        item.text("networkInterfaceId", ""),
+        item.text("subnetId", ""),
+        item.text("availabilityZoneId", ""),
+        List.copyOf(addresses));
+  }
+
+  static NetworkAcl networkAcl(Xml.Node item) {
+    List<NetworkAcl.Entry> entries = new ArrayList<>();
+    for (Xml.Node e : item.items("entrySet")) {
+      Optional<Xml.Node> ports = e.child("portRange");
+      entries.add(
+          new NetworkAcl.Entry(
+              port(e.text("ruleNumber")),
+              e.text("egress", "false").equals("true"),
+              e.text("protocol", "-1"),
+              e.text("ruleAction", "deny").equals("allow"),
+              e.text("cidrBlock").or(() -> e.text("ipv6CidrBlock")).orElse(""),
+              ports.map(p -> port(p.text("from"))).orElse(-1),
+              ports.map(p -> port(p.text("to"))).orElse(-1)));
+    }
+    return new NetworkAcl(
+        item.text("networkAclId", ""), texts(item.items("associationSet"), "subnetId"), entries);
   }
 
   private static Map<String, String> filter(String name, Collection<String> values) {
@@ -391,7 +465,8 @@ public final class Ec2QueryClient implements Ec2 {
         item.text("privateDnsEnabled", "false").equals("true"),
         texts(item.items("groupSet"), "groupId"),
         texts(item.items("dnsEntrySet"), "dnsName"),
-        lastError);
+        lastError,
+        item.items("networkInterfaceIdSet").stream().map(Xml.Node::text).toList());
   }
 
   static SecurityGroup securityGroup(Xml.Node item) {

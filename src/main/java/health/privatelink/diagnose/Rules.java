@@ -1,11 +1,14 @@
 package health.privatelink.diagnose;
 
+import health.privatelink.Addresses;
 import health.privatelink.Reason;
+import health.privatelink.check.EndpointResult;
 import health.privatelink.config.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +44,7 @@ public final class Rules {
    * @param groups the security groups looked up, by ID
    * @param functionGroupIds the function's own security groups, when known
    * @param functionAddresses the function's own addresses, when known
+   * @param network what the lookups found of the resolved addresses, their subnets and the VPC
    */
   public record Facts(
       String host,
@@ -52,9 +56,11 @@ public final class Rules {
       Map<String, List<String>> servicePrivateDnsNames,
       Map<String, SecurityGroup> groups,
       List<String> functionGroupIds,
-      List<InetAddress> functionAddresses) {
+      List<InetAddress> functionAddresses,
+      Network network) {
 
     public Facts {
+      Objects.requireNonNull(network, "network");
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(reason, "reason");
       endpointAddresses = List.copyOf(endpointAddresses);
@@ -65,6 +71,91 @@ public final class Rules {
       functionGroupIds = List.copyOf(functionGroupIds);
       functionAddresses = List.copyOf(functionAddresses);
     }
+  }
+
+  /**
+   * What the lookups found of the target's addresses and the endpoint's network.
+   *
+   * @param resolved every resolved address, in answer order
+   * @param results the check of each address connected to
+   * @param interfaces the network interfaces holding resolved addresses, when they were looked up
+   * @param acls the network ACLs of the subnets of failing addresses, when they were looked up
+   * @param metrics the endpoint's own counts per subnet, when they were read
+   * @param vpcDns the VPC's DNS attributes, when they were looked up
+   */
+  public record Network(
+      List<InetAddress> resolved,
+      List<EndpointResult> results,
+      Optional<List<NetworkInterface>> interfaces,
+      List<NetworkAcl> acls,
+      Map<String, EndpointMetrics.Counts> metrics,
+      Optional<VpcDns> vpcDns) {
+
+    /** Nothing looked up. */
+    public static final Network NONE =
+        new Network(List.of(), List.of(), Optional.empty(), List.of(), Map.of(), Optional.empty());
+
+    public Network {
+      resolved = List.copyOf(resolved);
+      results = List.copyOf(results);
+      interfaces = interfaces.map(List::copyOf);
+      acls = List.copyOf(acls);
+      metrics = Map.copyOf(metrics);
+      Objects.requireNonNull(vpcDns, "vpcDns");
+    }
+
+    /** The interface holding {@code address}, when it was looked up and found. */
+    public Optional<NetworkInterface> interfaceOf(InetAddress address) {
+      return interfaces.orElse(List.of()).stream()
+          .filter(eni -> eni.addresses().stream().anyMatch(a -> same(a, address)))
+          .findFirst();
+    }
+
+    /** The Availability Zone ID of each resolved address whose interface was found. */
+    public Map<InetAddress, String> zones() {
+      Map<InetAddress, String> zones = new LinkedHashMap<>();
+      for (InetAddress a : resolved) {
+        interfaceOf(a)
+            .filter(eni -> !eni.zoneId().isEmpty())
+            .ifPresent(eni -> zones.put(a, eni.zoneId()));
+      }
+      return zones;
+    }
+  }
+
+  /**
+   * A VPC's DNS attributes, both of which Private DNS needs.
+   *
+   * @param vpcId the VPC
+   * @param dnsSupport {@code enableDnsSupport}: the Route 53 Resolver answers in the VPC
+   * @param dnsHostnames {@code enableDnsHostnames}
+   */
+  public record VpcDns(String vpcId, boolean dnsSupport, boolean dnsHostnames) {}
+
+  /** Whether some addresses failed while others passed: one zone broken, not the service. */
+  public static boolean someAddressesFail(List<EndpointResult> results) {
+    return results.stream().anyMatch(EndpointResult::healthy)
+        && results.stream().anyMatch(r -> !r.healthy());
+  }
+
+  /**
+   * Whether the resolved addresses are worth placing in the endpoint's interfaces: for an available
+   * interface endpoint, when its interfaces are known or some addresses fail while others pass.
+   */
+  public static boolean placesAddresses(
+      VpcEndpoint e, List<InetAddress> resolved, List<EndpointResult> results) {
+    return isInterface(e)
+        && e.state().equalsIgnoreCase("available")
+        && !resolved.isEmpty()
+        && (!e.networkInterfaceIds().isEmpty() || someAddressesFail(results));
+  }
+
+  /** Whether an NXDOMAIN is worth checking the VPC's DNS attributes for. */
+  public static boolean checksVpcDns(Reason reason, String host, VpcEndpoint e) {
+    return reason == Reason.NXDOMAIN
+        && isInterface(e)
+        && e.state().equalsIgnoreCase("available")
+        && !endpointSpecificName(host, e);
   }
 
   /** The diagnosis of one failing target. */
@@ -102,8 +193,22 @@ public final class Rules {
     }
     boolean interfaceEndpoint = isInterface(e);
     boolean privateDnsMatters = interfaceEndpoint && !endpointSpecificName(f.host(), e);
+    if (f.reason() == Reason.NXDOMAIN && privateDnsMatters) {
+      Optional<String> vpcDns = f.network().vpcDns().flatMap(d -> vpcDnsOff(d, id));
+      if (vpcDns.isPresent()) {
+        return vpcDns.get();
+      }
+    }
     if (privateDnsMatters && !e.privateDnsEnabled()) {
       return "Private DNS is disabled on " + id + ": enable \"Private DNS names\" on the endpoint";
+    }
+    Optional<String> foreign = foreignAddresses(f, e);
+    if (foreign.isPresent()) {
+      return foreign.get();
+    }
+    Optional<String> zones = brokenZones(f, e);
+    if (zones.isPresent()) {
+      return zones.get();
     }
     boolean checkGroups = interfaceEndpoint && !e.groupIds().isEmpty() && !connected(f.reason());
     if (checkGroups) {
@@ -128,6 +233,185 @@ public final class Rules {
         + (fine.isEmpty() ? "" : fine.size() == 1 ? " and " + fine.getFirst() : ", " + and(fine))
         + ": the cause is past the endpoint; "
         + pastTheEndpoint(f.reason(), f.host());
+  }
+
+  private static Optional<String> vpcDnsOff(VpcDns d, String endpointId) {
+    List<String> off = new ArrayList<>();
+    List<String> settings = new ArrayList<>();
+    if (!d.dnsSupport()) {
+      off.add("enableDnsSupport");
+      settings.add("\"DNS resolution\"");
+    }
+    if (!d.dnsHostnames()) {
+      off.add("enableDnsHostnames");
+      settings.add("\"DNS hostnames\"");
+    }
+    if (off.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean both = off.size() == 2;
+    return Optional.of(
+        String.join(" and ", off)
+            + (both ? " are" : " is")
+            + " off on "
+            + d.vpcId()
+            + ", and Private DNS on "
+            + endpointId
+            + " needs "
+            + (both ? "both" : "it")
+            + ": turn on "
+            + String.join(" and ", settings)
+            + " in the VPC's settings");
+  }
+
+  /**
+   * Resolved addresses that are none of the serving endpoint's interfaces: something else answers
+   * for the name. Judged only when the endpoint's interfaces and the addresses' were looked up.
+   */
+  private static Optional<String> foreignAddresses(Facts f, VpcEndpoint e) {
+    Network n = f.network();
+    if (e.networkInterfaceIds().isEmpty() || n.interfaces().isEmpty() || n.resolved().isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> foreign =
+        n.resolved().stream()
+            .filter(a ->
+                n.interfaceOf(a)
+                    .map(eni -> !e.networkInterfaceIds().contains(eni.id()))
+                    .orElse(true))
+            .map(InetAddress::getHostAddress)
+            .toList();
+    if (foreign.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean one = foreign.size() == 1;
+    return Optional.of(
+        f.host()
+            + " resolved to "
+            + listed(foreign)
+            + (foreign.size() < n.resolved().size()
+                ? " (" + foreign.size() + " of " + n.resolved().size() + " addresses)"
+                : "")
+            + ", which "
+            + (one ? "is" : "are")
+            + " not "
+            + (one ? "an address" : "addresses")
+            + " of "
+            + e.id()
+            + ": a private hosted zone, a Route 53 Resolver rule or a stale record overrides the"
+            + " endpoint's DNS; check the private hosted zones and Resolver rules of "
+            + e.vpcId()
+            + " for "
+            + f.host()
+            + " and remove the records that answer "
+            + (one ? "it" : "them"));
+  }
+
+  /**
+   * Some addresses fail while others pass: for each failing one placed in its subnet, the network
+   * ACL rule that blocks it, or else the provider's side of that zone.
+   */
+  private static Optional<String> brokenZones(Facts f, VpcEndpoint e) {
+    Network n = f.network();
+    if (!someAddressesFail(n.results())) {
+      return Optional.empty();
+    }
+    long passing = n.results().stream().filter(EndpointResult::healthy).count();
+    List<String> clauses = new ArrayList<>();
+    for (EndpointResult r : n.results()) {
+      if (r.healthy()) {
+        continue;
+      }
+      Optional<NetworkInterface> eni = n.interfaceOf(r.address());
+      if (eni.isEmpty()) {
+        continue;
+      }
+      clauses.add(zoneClause(f, r.address(), eni.get(), passing, n.results().size()));
+    }
+    return clauses.isEmpty() ? Optional.empty() : Optional.of(String.join("; also ", clauses));
+  }
+
+  private static String zoneClause(
+      Facts f, InetAddress address, NetworkInterface eni, long passing, int checked) {
+    String zone = eni.zoneId().isEmpty() ? "its zone" : eni.zoneId();
+    String where = address.getHostAddress() + " in " + zone + " (" + eni.subnetId() + ")";
+    Optional<InetAddress> function =
+        f.functionAddresses().stream()
+            .filter(a -> a.getAddress().length == address.getAddress().length)
+            .findFirst();
+    String from = function.map(InetAddress::getHostAddress).orElse("the function");
+    Optional<NetworkAcl> acl =
+        f.network().acls().stream().filter(a -> a.subnetIds().contains(eni.subnetId())).findFirst();
+    String clause;
+    Optional<NetworkAcl.Block> block = acl.flatMap(a -> a.judge(function, address, f.port()));
+    if (block.isPresent()) {
+      String rule = "network ACL " + acl.get().id() + " rule " + block.get().rule() + " denies ";
+      clause =
+          block.get().egress()
+              ? where
+                  + ": "
+                  + rule
+                  + "the replies, TCP "
+                  + NetworkAcl.EPHEMERAL_FROM
+                  + "-"
+                  + NetworkAcl.EPHEMERAL_TO
+                  + " out to "
+                  + from
+                  + "; allow them, and TCP "
+                  + f.port()
+                  + " in"
+              : where
+                  + ": "
+                  + rule
+                  + "TCP "
+                  + f.port()
+                  + " in from "
+                  + from
+                  + "; allow it, and the ephemeral ports "
+                  + NetworkAcl.EPHEMERAL_FROM
+                  + "-"
+                  + NetworkAcl.EPHEMERAL_TO
+                  + " back out";
+    } else {
+      clause =
+          where
+              + " fails while "
+              + passing
+              + " of "
+              + checked
+              + " addresses pass"
+              + acl.map(a -> " and network ACL " + a.id() + " lets it through").orElse("")
+              + ": the cause is on the provider's side in "
+              + zone
+              + ", where their load balancer has no healthy target; ask the provider to check"
+              + " their targets in "
+              + zone
+              + " or to enable cross-zone load balancing";
+    }
+    EndpointMetrics.Counts counts = f.network().metrics().get(eni.subnetId());
+    if (counts != null) {
+      clause +=
+          "; the endpoint dropped "
+              + counts.packetsDropped()
+              + (counts.packetsDropped() == 1 ? " packet" : " packets")
+              + " and received "
+              + counts.resetsReceived()
+              + (counts.resetsReceived() == 1 ? " reset" : " resets")
+              + " in "
+              + eni.subnetId()
+              + " in the last "
+              + EndpointMetrics.WINDOW.toMinutes()
+              + " minutes";
+    }
+    return clause;
+  }
+
+  private static String listed(List<String> items) {
+    return items.size() == 1 ? items.getFirst() : and(items);
+  }
+
+  private static boolean same(String literal, InetAddress address) {
+    return Addresses.literal(literal).map(address::equals).orElse(false);
   }
 
   /**

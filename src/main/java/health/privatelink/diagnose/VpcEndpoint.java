@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param dnsNames its DNS entries: the {@code vpce-...} names and, with Private DNS, the private
  *     one
  * @param lastError why it failed, when EC2 says
+ * @param networkInterfaceIds its network interfaces, one per subnet (interface endpoints only)
  */
 public record VpcEndpoint(
     String id,
@@ -27,7 +28,8 @@ public record VpcEndpoint(
     boolean privateDnsEnabled,
     List<String> groupIds,
     List<String> dnsNames,
-    Optional<String> lastError) {
+    Optional<String> lastError,
+    List<String> networkInterfaceIds) {
 
   public VpcEndpoint {
     Objects.requireNonNull(id, "id");
@@ -38,5 +40,6 @@ public record VpcEndpoint(
     groupIds = List.copyOf(groupIds);
     dnsNames = List.copyOf(dnsNames);
     Objects.requireNonNull(lastError, "lastError");
+    networkInterfaceIds = List.copyOf(networkInterfaceIds);
   }
 }

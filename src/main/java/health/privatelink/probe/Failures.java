@@ -34,29 +34,32 @@ final class Failures {
     if (trace.aborted() || deadline.expired() || has(error, SocketTimeoutException.class)) {
       return Timeouts.of(target, trace);
     }
+    boolean named = trace.namesAddress();
     return switch (phase) {
-      case DNS, CONNECT -> connectFailure(error, endpoint);
-      case TLS_HANDSHAKE -> tlsFailure(error, endpoint);
-      case HTTP, DONE -> httpFailure(error, endpoint);
+      case DNS, CONNECT -> connectFailure(error, endpoint, named);
+      case TLS_HANDSHAKE -> tlsFailure(error, endpoint, named);
+      case HTTP, DONE -> httpFailure(error, endpoint, named);
     };
   }
 
-  private static Failure connectFailure(Throwable error, HttpProber.Endpoint endpoint) {
+  /**
+   * @param named whether the detail names the address; when not, whoever reports it names the
+   *     address in front of it
+   */
+  private static Failure connectFailure(
+      Throwable error, HttpProber.Endpoint endpoint, boolean named) {
+    String at = named ? " " + endpoint + " (" + endpoint.host() + ")" : "";
     if (has(error, NoRouteToHostException.class)) {
-      return new Failure(
-          Reason.CONNECT_TIMEOUT, "no route to " + endpoint + " (" + endpoint.host() + ")");
+      return new Failure(Reason.CONNECT_TIMEOUT, named ? "no route to" + at : "no route to it");
     }
     if (has(error, ConnectException.class)) {
-      return new Failure(
-          Reason.CONNECT_REFUSED,
-          endpoint + " (" + endpoint.host() + ") refused the connection (TCP reset)");
+      String refused = "refused the connection (TCP reset)";
+      return new Failure(Reason.CONNECT_REFUSED, named ? at.strip() + " " + refused : refused);
     }
-    return new Failure(
-        Reason.CONNECT_REFUSED,
-        "could not connect to " + endpoint + " (" + endpoint.host() + "): " + message(error));
+    return new Failure(Reason.CONNECT_REFUSED, "could not connect" + at + ": " + message(error));
   }
 
-  private static Failure tlsFailure(Throwable error, HttpProber.Endpoint endpoint) {
+  private static Failure tlsFailure(Throwable error, HttpProber.Endpoint endpoint, boolean named) {
     String host = endpoint.host();
     String detail;
     CertificateExpiredException expired = find(error, CertificateExpiredException.class);
@@ -93,14 +96,16 @@ final class Failures {
     } else {
       detail = "TLS handshake failed: " + message(error);
     }
-    return new Failure(Reason.TLS_ERROR, detail + " (" + host + " at " + endpoint + ")");
+    return new Failure(
+        Reason.TLS_ERROR, named ? detail + " (" + host + " at " + endpoint + ")" : detail);
   }
 
-  private static Failure httpFailure(Throwable error, HttpProber.Endpoint endpoint) {
+  private static Failure httpFailure(Throwable error, HttpProber.Endpoint endpoint, boolean named) {
     ProtocolError protocol = find(error, ProtocolError.class);
     String what = protocol != null ? protocol.getMessage() : message(error);
     // The service answered, but not with a usable HTTP response: it is unhealthy.
-    return new Failure(Reason.HTTP_STATUS, "no valid HTTP response from " + endpoint + ": " + what);
+    String from = named ? " from " + endpoint : "";
+    return new Failure(Reason.HTTP_STATUS, "no valid HTTP response" + from + ": " + what);
   }
 
   static String join(Collection<Integer> codes) {

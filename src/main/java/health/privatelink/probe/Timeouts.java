@@ -18,6 +18,18 @@ public final class Timeouts {
   /** The failure of {@code target}'s check, cut off in the phase its trace was in. */
   public static Failure of(Target target, Trace trace) {
     String budget = " within " + target.timeout().toMillis() + " ms";
+    if (!trace.namesAddress()) {
+      // Whoever reports this names the address in front of it.
+      return switch (trace.phase()) {
+        case DNS -> new Failure(Reason.DNS_TIMEOUT, "no DNS answer for " + target.host() + budget);
+        case CONNECT -> new Failure(Reason.CONNECT_TIMEOUT, "no TCP answer" + budget);
+        case TLS_HANDSHAKE ->
+            new Failure(
+                Reason.HTTP_TIMEOUT, "connected but the TLS handshake did not complete" + budget);
+        case HTTP, DONE ->
+            new Failure(Reason.HTTP_TIMEOUT, "connected but no complete HTTP response" + budget);
+      };
+    }
     Optional<InetAddress> address = trace.address();
     String at =
         address

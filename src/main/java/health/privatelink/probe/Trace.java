@@ -24,6 +24,33 @@ public final class Trace {
   private volatile Socket socket;
   private volatile InetAddress address;
   private volatile boolean aborted;
+  private final boolean namesAddress;
+
+  /** The trace of a whole check, from its DNS query on. */
+  public Trace() {
+    this.namesAddress = true;
+  }
+
+  private Trace(InetAddress address, boolean namesAddress) {
+    this.address = address;
+    this.phase = Phase.CONNECT;
+    this.namesAddress = namesAddress;
+  }
+
+  /**
+   * The trace of the connection to one resolved address, starting at the connect.
+   *
+   * @param namesAddress whether failure details name the address; false when whoever reports them
+   *     names it in front, as a target with several addresses does
+   */
+  public static Trace ofAddress(InetAddress address, boolean namesAddress) {
+    return new Trace(address, namesAddress);
+  }
+
+  /** Whether the details of this check's failures name the address connected to. */
+  public boolean namesAddress() {
+    return namesAddress;
+  }
 
   public Phase phase() {
     return phase;

@@ -27,6 +27,7 @@ public final class Metrics {
           "TimeToFirstByte",
           "CertificateDaysRemaining",
           "HealthCheckFailure",
+          "UnhealthyAddresses",
           "UnhealthyTargets");
 
   static final String TARGET = "Target";
@@ -59,6 +60,11 @@ public final class Metrics {
                 List.of(target.getFirst(), new Dimension(REASON, failure.reason().name()));
             points.add(new DataPoint("HealthCheckFailure", targetAndReason, Unit.COUNT, 1, at));
           });
+      if (!result.endpoints().isEmpty()) {
+        // Only when addresses were connected to: after a DNS failure there is nothing to count.
+        long failed = result.endpoints().stream().filter(e -> !e.healthy()).count();
+        points.add(new DataPoint("UnhealthyAddresses", target, Unit.COUNT, failed, at));
+      }
     }
     points.add(
         new DataPoint("UnhealthyTargets", List.of(), Unit.COUNT, report.unhealthyCount(), at));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import health.privatelink.Failure;
 import health.privatelink.alert.AlertOutcome;
 import health.privatelink.alert.TestAlert;
+import health.privatelink.check.EndpointResult;
 import health.privatelink.check.Report;
 import health.privatelink.check.TargetResult;
 import health.privatelink.check.Timings;
@@ -105,6 +106,39 @@ public final class ReportJson {
       out.writeNull();
     }
     out.writeStringField("diagnosis", r.diagnosis().orElse(null));
+    out.writeArrayFieldStart("endpoints");
+    for (EndpointResult e : r.endpoints()) {
+      writeEndpoint(e, out);
+    }
+    out.writeEndArray();
+    out.writeEndObject();
+  }
+
+  private static void writeEndpoint(EndpointResult e, JsonGenerator out) throws IOException {
+    out.writeStartObject();
+    out.writeStringField("address", e.address().getHostAddress());
+    out.writeStringField("zone", e.zone().orElse(null));
+    out.writeBooleanField("healthy", e.healthy());
+    out.writeStringField("reason", e.failure().map(f -> f.reason().name()).orElse(null));
+    out.writeStringField("detail", e.failure().map(Failure::detail).orElse(null));
+    out.writeFieldName("status");
+    if (e.status().isPresent()) {
+      out.writeNumber(e.status().getAsInt());
+    } else {
+      out.writeNull();
+    }
+    out.writeObjectFieldStart("timings");
+    writeMillis(out, "connectMs", e.timings().connect());
+    writeMillis(out, "tlsMs", e.timings().tls());
+    writeMillis(out, "ttfbMs", e.timings().timeToFirstByte());
+    writeMillis(out, "totalMs", Optional.of(e.timings().total()));
+    out.writeEndObject();
+    out.writeFieldName("certificateDaysRemaining");
+    if (e.certificateDaysRemaining().isPresent()) {
+      out.writeNumber(e.certificateDaysRemaining().getAsLong());
+    } else {
+      out.writeNull();
+    }
     out.writeEndObject();
   }
 

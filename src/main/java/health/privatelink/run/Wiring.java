@@ -14,6 +14,7 @@ import health.privatelink.aws.AwsSettings;
 import health.privatelink.aws.Lazy;
 import health.privatelink.check.Checker;
 import health.privatelink.config.Config;
+import health.privatelink.diagnose.CloudWatchEndpointMetrics;
 import health.privatelink.diagnose.Diagnoser;
 import health.privatelink.diagnose.Ec2QueryClient;
 import health.privatelink.diagnose.LocalAddress;
@@ -25,6 +26,8 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -77,7 +80,13 @@ public final class Wiring {
       return Diagnoser.off();
     }
     return new Diagnoser(
-        () -> new Ec2QueryClient(aws.ec2()), scope, LocalAddress.system(), new Log(stdout));
+        () -> new Ec2QueryClient(aws.ec2()),
+        () ->
+            new CloudWatchEndpointMetrics(
+                new Lazy<>(() -> aws.cloudWatch(List.of())), Instant::now),
+        scope,
+        LocalAddress.system(),
+        new Log(stdout));
   }
 
   /** Metrics as METRICS_MODE says, the CloudWatch client made on the first run that needs it. */

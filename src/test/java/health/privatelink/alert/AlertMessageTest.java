@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.privatelink.Reason;
 import health.privatelink.check.TargetResult;
+import health.privatelink.testing.TestReports;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -151,6 +152,37 @@ class AlertMessageTest {
             "Diagnosis: sg-0abc allows no egress to 443")) {
       assertTrue(body.contains(expected), () -> "missing <" + expected + "> in:\n" + body);
     }
+  }
+
+  @Test
+  void bodyListsEveryAddressWithItsResultSoOneBrokenZoneShows() throws Exception {
+    TargetResult result =
+        TestReports.oneZoneBroken("prefect-api")
+            .withDiagnosis("d", Map.of(java.net.InetAddress.getByName("10.0.2.17"), "use1-az2"));
+    Notice notice =
+        new Notice(result, AlertEvent.ALARM, SINCE, 2, Optional.of(Reason.CONNECT_TIMEOUT));
+    AlertMessage message = AlertMessage.of(List.of(notice), NOW);
+    String body = message.body();
+
+    String expected =
+        """
+          Detail: 10.0.2.17:443 (1 of 3 addresses): no TCP answer within 5000 ms
+          Addresses: 10.0.1.23, 10.0.2.17, 10.0.3.5
+          Per address: 1 of 3 addresses failed
+            10.0.1.23: OK
+            10.0.2.17 (use1-az2): CONNECT_TIMEOUT, no TCP answer within 5000 ms
+            10.0.3.5: OK
+        """;
+    assertTrue(body.contains(expected), () -> "missing <" + expected + "> in:\n" + body);
+    assertTrue(message.subject().length() < 100, message.subject());
+    assertTrue(message.subject().matches("[\\x20-\\x7e]+"), message.subject());
+  }
+
+  @Test
+  void aOneAddressTargetHasNoPerAddressLines() {
+    String body = AlertMessage.of(List.of(alarm("a", Reason.NXDOMAIN)), NOW).body();
+
+    assertTrue(!body.contains("Per address"), body);
   }
 
   @Test

@@ -72,7 +72,8 @@ class CheckerTest {
         Set.of(200),
         Duration.ofMillis(timeoutMs),
         body,
-        cidrs);
+        cidrs,
+        true);
   }
 
   @Test
@@ -309,7 +310,8 @@ class CheckerTest {
                 Set.of(200),
                 Duration.ofMillis(8000),
                 Optional.empty(),
-                LOOPBACK));
+                LOOPBACK,
+                true));
         dns.on(i + ".slow.example.test").a("127.0.0.1");
       }
       long start = System.nanoTime();

@@ -78,7 +78,8 @@ class HostilePeersTest {
             Set.of(200),
             BUDGET,
             Optional.empty(),
-            LOOPBACK);
+            LOOPBACK,
+            true);
     long start = System.nanoTime();
     Report report = checker.run(List.of(target), Deadline.after(Duration.ofSeconds(10)));
     Duration took = Duration.ofNanos(System.nanoTime() - start);

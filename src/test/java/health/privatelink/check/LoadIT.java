@@ -65,7 +65,8 @@ class LoadIT {
                 Set.of(200),
                 Duration.ofMillis(i < HUNG ? 3000 : 15_000),
                 Optional.empty(),
-                List.of(Cidr.parse("127.0.0.0/8"))));
+                List.of(Cidr.parse("127.0.0.0/8")),
+                true));
       }
       Checker checker =
           new Checker(

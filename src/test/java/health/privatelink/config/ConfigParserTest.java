@@ -1,6 +1,7 @@
 package health.privatelink.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,7 @@ class ConfigParserTest {
     assertEquals(Set.of(200), api.expectedStatus());
     assertEquals(Duration.ofMillis(5000), api.timeout());
     assertEquals(Optional.empty(), api.bodyContains());
+    assertTrue(api.allAddresses());
     assertEquals(
         List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"),
         api.expectedCidrs().stream().map(Cidr::toString).toList());
@@ -81,7 +83,7 @@ class ConfigParserTest {
         """
         [{"name": "svc.a_1", "url": "HTTPS://Svc.Example.com:8443/health?deep=1",
           "expectedStatus": [200, 204], "timeoutMs": 2500, "bodyContains": "ok",
-          "expectedCidrs": ["100.64.0.0/10"]},
+          "expectedCidrs": ["100.64.0.0/10"], "allAddresses": false},
          {"name": "b", "url": "http://10.1.2.3/"}]\
         """);
     env.put("EXPECTED_CIDRS", " 10.0.0.0/16 , fd00::/8");
@@ -107,7 +109,9 @@ class ConfigParserTest {
     assertEquals(Duration.ofMillis(2500), a.timeout());
     assertEquals(Optional.of("ok"), a.bodyContains());
     assertEquals(List.of(Cidr.parse("100.64.0.0/10")), a.expectedCidrs());
+    assertFalse(a.allAddresses());
     Target b = config.targets().get(1);
+    assertTrue(b.allAddresses());
     assertEquals(Duration.ofMillis(1500), b.timeout());
     assertEquals(80, b.port());
     assertTrue(b.hostIsAddress());
@@ -240,7 +244,19 @@ class ConfigParserTest {
         Arguments.of(
             "TARGETS",
             "[{\"name\": \"a\", \"url\": \"https://a.example/\", \"timeout\": 5}]",
-            "TARGETS[0] has unknown key \"timeout\"; allowed: name, url, expectedStatus, timeoutMs, bodyContains, expectedCidrs"),
+            "TARGETS[0] has unknown key \"timeout\"; allowed: name, url, expectedStatus, timeoutMs, bodyContains, expectedCidrs, allAddresses"),
+        Arguments.of(
+            "TARGETS",
+            "[{\"name\": \"a\", \"url\": \"https://a.example/\", \"allAddresses\": \"false\"}]",
+            "TARGETS[0].allAddresses (target \"a\") must be true or false, got \"false\""),
+        Arguments.of(
+            "TARGETS",
+            "[{\"name\": \"a\", \"url\": \"https://a.example/\", \"allAddresses\": 0}]",
+            "TARGETS[0].allAddresses (target \"a\") must be true or false, got 0"),
+        Arguments.of(
+            "TARGETS",
+            "[{\"name\": \"a\", \"url\": \"https://a.example/\", \"allAddresses\": null}]",
+            "TARGETS[0].allAddresses (target \"a\") must be true or false, got null"),
         Arguments.of(
             "TARGETS",
             "[{\"name\": \"a\", \"name\": \"b\", \"url\": \"https://a.example/\"}]",

@@ -8,10 +8,13 @@ import health.privatelink.Deadline;
 import health.privatelink.Failure;
 import health.privatelink.Log;
 import health.privatelink.Reason;
+import health.privatelink.aws.Lazy;
+import health.privatelink.check.EndpointResult;
 import health.privatelink.check.TargetResult;
 import health.privatelink.check.Timings;
 import health.privatelink.config.Target;
 import health.privatelink.run.TimePlan;
+import health.privatelink.testing.CloudWatchTestServer;
 import health.privatelink.testing.Ec2TestServer;
 import health.privatelink.testing.SilentServer;
 import health.privatelink.testing.TestAws;
@@ -22,7 +25,9 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -54,10 +59,12 @@ class DiagnoserTest {
   static final InetAddress FUNCTION_ADDRESS = address("10.0.3.7");
 
   private final Ec2TestServer ec2 = Ec2TestServer.start();
+  private final CloudWatchTestServer cloudWatch = CloudWatchTestServer.start();
 
   @AfterEach
   void stop() {
     ec2.close();
+    cloudWatch.close();
   }
 
   // ------------------------------------------------------------------ one scenario per cause
@@ -100,7 +107,8 @@ class DiagnoserTest {
             true,
             List.of(ENDPOINT_GROUP),
             List.of(ENDPOINT_DNS, PRIVATE_DNS),
-            Optional.empty()));
+            Optional.empty(),
+            List.of()));
     Scope scope = new Scope(List.of(ENDPOINT), Optional.of(VPC), List.of(FUNCTION_GROUP));
 
     assertEquals(
@@ -159,7 +167,8 @@ class DiagnoserTest {
             List.of(ENDPOINT_DNS),
             state.equals("failed")
                 ? Optional.of("InsufficientCapacity: no capacity in us-east-1e")
-                : Optional.empty()));
+                : Optional.empty(),
+            List.of()));
     ec2.service(SERVICE, PRIVATE_DNS);
 
     assertEquals(ENDPOINT + " " + sentence, diagnosis(inVpc(), failed(Reason.NXDOMAIN)));
@@ -320,6 +329,7 @@ class DiagnoserTest {
               built.incrementAndGet();
               return client();
             },
+            this::metrics,
             new Scope(List.of(), Optional.empty(), List.of(FUNCTION_GROUP)),
             peer -> Optional.of(FUNCTION_ADDRESS),
             log());
@@ -391,7 +401,8 @@ class DiagnoserTest {
   void unreachableEc2IsReported() throws Exception {
     URI nowhere = SilentServer.unreachable();
     Diagnoser diagnoser =
-        new Diagnoser(() -> TestAws.ec2(nowhere), inVpc(), peer -> Optional.empty(), log());
+        new Diagnoser(
+            () -> TestAws.ec2(nowhere), this::metrics, inVpc(), peer -> Optional.empty(), log());
 
     String sentence =
         diagnose(diagnoser, List.of(failed(Reason.NXDOMAIN)), Duration.ofSeconds(3))
@@ -410,6 +421,7 @@ class DiagnoserTest {
             () -> {
               throw new IllegalStateException("Unable to load region");
             },
+            this::metrics,
             inVpc(),
             peer -> Optional.empty(),
             log());
@@ -428,6 +440,7 @@ class DiagnoserTest {
             () -> {
               throw new AssertionError("no EC2 path is built without time for a call");
             },
+            this::metrics,
             inVpc(),
             peer -> Optional.empty(),
             log());
@@ -478,8 +491,26 @@ class DiagnoserTest {
           public List<String> securityGroupsOfAddress(InetAddress address, Deadline deadline) {
             throw new AssertionError("not reached");
           }
+
+          @Override
+          public List<NetworkInterface> networkInterfaces(
+              java.util.Collection<InetAddress> addresses, Deadline deadline) {
+            throw new AssertionError("not reached");
+          }
+
+          @Override
+          public List<NetworkAcl> networkAcls(
+              java.util.Collection<String> subnetIds, Deadline deadline) {
+            throw new AssertionError("not reached");
+          }
+
+          @Override
+          public boolean vpcAttribute(String vpcId, String attribute, Deadline deadline) {
+            throw new AssertionError("not reached");
+          }
         };
-    Diagnoser diagnoser = new Diagnoser(() -> broken, inVpc(), peer -> Optional.empty(), log());
+    Diagnoser diagnoser =
+        new Diagnoser(() -> broken, this::metrics, inVpc(), peer -> Optional.empty(), log());
     long start = System.nanoTime();
 
     List<TargetResult> out =
@@ -500,6 +531,284 @@ class DiagnoserTest {
         line.get("stackTrace").asText().contains("IllegalArgumentException: a bug in vpcEndpoints"),
         line.toString());
     assertTrue(line.get("stackTrace").asText().contains("\tat "), line.toString());
+  }
+
+  // ------------------------------------------------------------------ one zone broken
+
+  static final Instant NOW = Instant.parse("2026-11-20T10:07:30Z");
+  static final InetAddress ZONE_A = address("10.0.1.23");
+  static final InetAddress ZONE_B = address("10.0.2.17");
+  static final InetAddress ZONE_C = address("10.0.3.9");
+  static final String SUBNET_B = "subnet-0b2";
+
+  /** An available endpoint with three interfaces, one per zone, and an ACL that allows all. */
+  private void threeZones(NetworkAcl aclOfB) {
+    ec2.endpoint(
+        new VpcEndpoint(
+            ENDPOINT,
+            "Interface",
+            VPC,
+            SERVICE,
+            "available",
+            true,
+            List.of(ENDPOINT_GROUP),
+            List.of(ENDPOINT_DNS, PRIVATE_DNS),
+            Optional.empty(),
+            List.of("eni-0a", "eni-0b", "eni-0c")));
+    ec2.service(SERVICE, PRIVATE_DNS);
+    allowAll();
+    ec2.endpointInterface(
+        new NetworkInterface("eni-0a", "subnet-0a1", "use1-az1", List.of("10.0.1.23")));
+    ec2.endpointInterface(
+        new NetworkInterface("eni-0b", SUBNET_B, "use1-az2", List.of("10.0.2.17")));
+    ec2.endpointInterface(
+        new NetworkInterface("eni-0c", "subnet-0c3", "use1-az4", List.of("10.0.3.9")));
+    ec2.networkAcl(aclOfB);
+  }
+
+  static NetworkAcl acl(NetworkAcl.Entry... entries) {
+    List<NetworkAcl.Entry> all = new java.util.ArrayList<>(List.of(entries));
+    all.add(new NetworkAcl.Entry(32767, false, "-1", false, "0.0.0.0/0", -1, -1));
+    all.add(new NetworkAcl.Entry(32767, true, "-1", false, "0.0.0.0/0", -1, -1));
+    return new NetworkAcl("acl-0c3", List.of(SUBNET_B), all);
+  }
+
+  static NetworkAcl.Entry allowAllIn() {
+    return new NetworkAcl.Entry(100, false, "-1", true, "0.0.0.0/0", -1, -1);
+  }
+
+  static NetworkAcl.Entry allowAllOut() {
+    return new NetworkAcl.Entry(100, true, "-1", true, "0.0.0.0/0", -1, -1);
+  }
+
+  /** Three addresses, the one in zone B timing out. */
+  static TargetResult zoneBFails() {
+    Failure timeout = new Failure(Reason.CONNECT_TIMEOUT, "no TCP answer within 5000 ms");
+    return new TargetResult(
+        target(),
+        Optional.of(timeout),
+        List.of(ZONE_A, ZONE_B, ZONE_C),
+        OptionalInt.empty(),
+        NO_TIMINGS,
+        OptionalLong.empty(),
+        Optional.empty(),
+        List.of(
+            endpointResult(ZONE_A, Optional.empty()),
+            endpointResult(ZONE_B, Optional.of(timeout)),
+            endpointResult(ZONE_C, Optional.empty())));
+  }
+
+  static final Timings NO_TIMINGS =
+      new Timings(
+          Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Duration.ZERO);
+
+  static EndpointResult endpointResult(InetAddress address, Optional<Failure> failure) {
+    return new EndpointResult(
+        address,
+        Optional.empty(),
+        failure,
+        failure.isEmpty() ? OptionalInt.of(200) : OptionalInt.empty(),
+        NO_TIMINGS,
+        OptionalLong.empty());
+  }
+
+  private TargetResult diagnosed(TargetResult failed) {
+    return diagnose(diagnoser(inVpc()), List.of(failed), Duration.ofSeconds(3)).getFirst();
+  }
+
+  private void endpointCounts(String subnet, double dropped, double resets) {
+    Map<String, String> dimensions =
+        Map.of(
+            "Endpoint Type", "Interface",
+            "Service Name", SERVICE,
+            "Subnet Id", subnet,
+            "VPC Endpoint Id", ENDPOINT,
+            "VPC Id", VPC);
+    List<Instant> at = List.of(Instant.parse("2026-11-20T10:02:00Z"));
+    cloudWatch.series(
+        "AWS/PrivateLinkEndpoints", "PacketsDropped", dimensions, at, List.of(dropped));
+    cloudWatch.series(
+        "AWS/PrivateLinkEndpoints", "RstPacketsReceived", dimensions, at, List.of(resets));
+  }
+
+  @Test
+  void aclOfTheBrokenZoneDeniesTheConnection() {
+    threeZones(
+        acl(
+            new NetworkAcl.Entry(90, false, "6", false, "10.0.3.0/24", 443, 443),
+            allowAllIn(),
+            allowAllOut()));
+    endpointCounts(SUBNET_B, 37, 0);
+
+    TargetResult out = diagnosed(zoneBFails());
+
+    assertEquals(
+        Optional.of(
+            "10.0.2.17 in use1-az2 (subnet-0b2): network ACL acl-0c3 rule 90 denies TCP 443 in"
+                + " from 10.0.3.7; allow it, and the ephemeral ports 1024-65535 back out; the"
+                + " endpoint dropped 37 packets and received 0 resets in subnet-0b2 in the last 5"
+                + " minutes"),
+        out.diagnosis());
+    assertEquals(
+        List.of(Optional.of("use1-az1"), Optional.of("use1-az2"), Optional.of("use1-az4")),
+        out.endpoints().stream().map(EndpointResult::zone).toList());
+    assertEquals(
+        List.of(
+            "DescribeVpcEndpoints",
+            "DescribeNetworkInterfaces",
+            "DescribeNetworkAcls",
+            "DescribeSecurityGroups"),
+        ec2.actions());
+    assertEquals(
+        List.of("10.0.1.23", "10.0.2.17", "10.0.3.9"),
+        ec2.requests().get(1).filter("addresses.private-ip-address"));
+    assertEquals(List.of(SUBNET_B), ec2.requests().get(2).filter("association.subnet-id"));
+    List<CloudWatchTestServer.Request> reads =
+        cloudWatch.requests().stream()
+            .filter(r -> r.path().equals(CloudWatchTestServer.GET_METRIC_DATA_PATH))
+            .toList();
+    assertEquals(1, reads.size(), "one GetMetricData call");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body = (Map<String, Object>) reads.getFirst().body();
+    assertEquals(Instant.parse("2026-11-20T10:02:00Z"), body.get("StartTime"));
+    assertEquals(Instant.parse("2026-11-20T10:07:00Z"), body.get("EndTime"));
+  }
+
+  @Test
+  void aclOfTheBrokenZoneDeniesTheReplies() {
+    threeZones(
+        acl(allowAllIn(), new NetworkAcl.Entry(100, true, "6", true, "0.0.0.0/0", 443, 443)));
+
+    assertEquals(
+        Optional.of(
+            "10.0.2.17 in use1-az2 (subnet-0b2): network ACL acl-0c3 rule * denies the replies,"
+                + " TCP 1024-65535 out to 10.0.3.7; allow them, and TCP 443 in"),
+        diagnosed(zoneBFails()).diagnosis());
+  }
+
+  @Test
+  void aclAllowsItSoTheProvidersZoneIsBroken() {
+    threeZones(acl(allowAllIn(), allowAllOut()));
+    endpointCounts(SUBNET_B, 1, 12);
+
+    assertEquals(
+        Optional.of(
+            "10.0.2.17 in use1-az2 (subnet-0b2) fails while 2 of 3 addresses pass and network ACL"
+                + " acl-0c3 lets it through: the cause is on the provider's side in use1-az2,"
+                + " where their load balancer has no healthy target; ask the provider to check"
+                + " their targets in use1-az2 or to enable cross-zone load balancing; the endpoint"
+                + " dropped 1 packet and received 12 resets in subnet-0b2 in the last 5 minutes"),
+        diagnosed(zoneBFails()).diagnosis());
+  }
+
+  @Test
+  void aFailedMetricsReadLeavesTheNumbersOut() {
+    threeZones(acl(allowAllIn(), allowAllOut()));
+    endpointCounts(SUBNET_B, 1, 12);
+    cloudWatch.replyAlways(CloudWatchTestServer.Reply.SERVER_ERROR);
+
+    assertEquals(
+        Optional.of(
+            "10.0.2.17 in use1-az2 (subnet-0b2) fails while 2 of 3 addresses pass and network ACL"
+                + " acl-0c3 lets it through: the cause is on the provider's side in use1-az2,"
+                + " where their load balancer has no healthy target; ask the provider to check"
+                + " their targets in use1-az2 or to enable cross-zone load balancing"),
+        diagnosed(zoneBFails()).diagnosis());
+    assertTrue(
+        cloudWatch.requests().stream()
+            .anyMatch(r -> r.path().equals(CloudWatchTestServer.GET_METRIC_DATA_PATH)),
+        "the read was tried");
+  }
+
+  @Test
+  void anAddressOfNoEndpointInterfaceMeansAnOverride() {
+    threeZones(acl(allowAllIn(), allowAllOut()));
+    InetAddress stale = address("10.0.9.9");
+    Failure timeout = new Failure(Reason.CONNECT_TIMEOUT, "no TCP answer within 5000 ms");
+    TargetResult failed =
+        new TargetResult(
+            target(),
+            Optional.of(timeout),
+            List.of(ZONE_A, stale),
+            OptionalInt.empty(),
+            NO_TIMINGS,
+            OptionalLong.empty(),
+            Optional.empty(),
+            List.of(
+                endpointResult(ZONE_A, Optional.empty()),
+                endpointResult(stale, Optional.of(timeout))));
+
+    TargetResult out = diagnosed(failed);
+
+    assertEquals(
+        Optional.of(
+            "api.private.prefect.cloud resolved to 10.0.9.9 (1 of 2 addresses), which is not an"
+                + " address of "
+                + ENDPOINT
+                + ": a private hosted zone, a Route 53 Resolver rule or a stale record overrides"
+                + " the endpoint's DNS; check the private hosted zones and Resolver rules of "
+                + VPC
+                + " for api.private.prefect.cloud and remove the records that answer it"),
+        out.diagnosis());
+    assertEquals(
+        List.of(Optional.of("use1-az1"), Optional.empty()),
+        out.endpoints().stream().map(EndpointResult::zone).toList());
+  }
+
+  @Test
+  void nxdomainWithDnsHostnamesOff() {
+    ec2.endpoint(endpoint("available", true, List.of(ENDPOINT_DNS, PRIVATE_DNS), SERVICE));
+    ec2.service(SERVICE, PRIVATE_DNS);
+    ec2.vpcAttributes(VPC, true, false);
+
+    assertEquals(
+        "enableDnsHostnames is off on "
+            + VPC
+            + ", and Private DNS on "
+            + ENDPOINT
+            + " needs it: turn on \"DNS hostnames\" in the VPC's settings",
+        diagnosis(inVpc(), failed(Reason.NXDOMAIN)));
+    List<Ec2TestServer.Request> attributes =
+        ec2.requests().stream().filter(r -> r.action().equals("DescribeVpcAttribute")).toList();
+    assertEquals(
+        List.of("enableDnsSupport", "enableDnsHostnames"),
+        attributes.stream().map(r -> r.params().get("Attribute")).toList());
+    assertEquals(VPC, attributes.getFirst().params().get("VpcId"));
+  }
+
+  @Test
+  void nxdomainWithBothDnsAttributesOff() {
+    ec2.endpoint(endpoint("available", false, List.of(ENDPOINT_DNS), SERVICE));
+    ec2.service(SERVICE, PRIVATE_DNS);
+    ec2.vpcAttributes(VPC, false, false);
+
+    assertEquals(
+        "enableDnsSupport and enableDnsHostnames are off on "
+            + VPC
+            + ", and Private DNS on "
+            + ENDPOINT
+            + " needs both: turn on \"DNS resolution\" and \"DNS hostnames\" in the VPC's"
+            + " settings",
+        diagnosis(inVpc(), failed(Reason.NXDOMAIN)));
+  }
+
+  @Test
+  void aDeniedAclReadReadsCouldNotDiagnose() {
+    threeZones(acl(allowAllIn(), allowAllOut()));
+    TargetResult out;
+    try (Ec2TestServer denying = Ec2TestServer.start().replyAlways(Ec2TestServer.Reply.DENIED)) {
+      Diagnoser diagnoser =
+          new Diagnoser(
+              () -> TestAws.ec2(denying.uri()),
+              this::metrics,
+              inVpc(),
+              peer -> Optional.of(FUNCTION_ADDRESS),
+              log());
+      out = diagnose(diagnoser, List.of(zoneBFails()), Duration.ofSeconds(3)).getFirst();
+    }
+    assertTrue(
+        out.diagnosis().orElseThrow().startsWith("could not diagnose: the function's role may not"),
+        out.diagnosis().toString());
   }
 
   // ------------------------------------------------------------------ helpers
@@ -528,7 +837,16 @@ class DiagnoserTest {
   }
 
   private Diagnoser diagnoser(Scope scope) {
-    return new Diagnoser(this::client, scope, peer -> Optional.of(FUNCTION_ADDRESS), log());
+    return new Diagnoser(
+        this::client, this::metrics, scope, peer -> Optional.of(FUNCTION_ADDRESS), log());
+  }
+
+  private EndpointMetrics metrics() {
+    return new CloudWatchEndpointMetrics(
+        new Lazy<>(() ->
+            TestAws.clients(Map.of("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.endpoint().toString()))
+                .cloudWatch(List.of())),
+        () -> NOW);
   }
 
   private Ec2 client() {
@@ -555,7 +873,8 @@ class DiagnoserTest {
         privateDns,
         List.of(ENDPOINT_GROUP),
         dnsNames,
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   static SecurityGroup group(
@@ -585,7 +904,8 @@ class DiagnoserTest {
         Set.of(200),
         Duration.ofSeconds(5),
         Optional.empty(),
-        List.of());
+        List.of(),
+        true);
   }
 
   static TargetResult failed(Reason reason) {

@@ -60,7 +60,8 @@ class RulesTest {
           Map.of(SERVICE, List.of(PRIVATE_DNS)),
           byId,
           functionGroups,
-          functionAddresses);
+          functionAddresses,
+          Rules.Network.NONE);
     }
 
     @Override
@@ -145,7 +146,8 @@ class RulesTest {
                         true,
                         List.of(ENDPOINT_GROUP, "sg-0777dddd"),
                         List.of(PRIVATE_DNS),
-                        Optional.empty())),
+                        Optional.empty(),
+                        List.of())),
                 List.of(
                     CLOSED_IN,
                     group(
@@ -172,7 +174,8 @@ class RulesTest {
                         true,
                         List.of(ENDPOINT_GROUP, "sg-0777dddd"),
                         List.of(PRIVATE_DNS),
-                        Optional.empty())),
+                        Optional.empty(),
+                        List.of())),
                 List.of(
                     CLOSED_IN,
                     group("sg-0777dddd", List.of(tcp(80, FUNCTION_GROUP)), List.of()),
@@ -197,7 +200,8 @@ class RulesTest {
                         false,
                         List.of(),
                         List.of(PRIVATE_DNS),
-                        Optional.empty()),
+                        Optional.empty(),
+                        List.of()),
                     AVAILABLE),
                 List.of(
                     group(ENDPOINT_GROUP, List.of(tcp(443, FUNCTION_GROUP)), List.of()), OPEN_OUT),

@@ -48,7 +48,8 @@ class HttpProberTest {
         Set.of(200),
         Duration.ofMillis(timeoutMs),
         body,
-        List.of(Cidr.parse("127.0.0.0/8")));
+        List.of(Cidr.parse("127.0.0.0/8")),
+        true);
   }
 
   private ProbeResult probe(Target target, Trace trace) {

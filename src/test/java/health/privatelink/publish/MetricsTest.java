@@ -11,10 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import health.privatelink.Reason;
 import health.privatelink.check.Report;
 import health.privatelink.check.Timings;
+import health.privatelink.testing.TestReports;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -158,6 +160,20 @@ class MetricsTest {
                 "HealthCheckFailure[Target=a,Reason=BODY_MISMATCH] Count 1.0",
                 "UnhealthyTargets[] Count 1.0")),
         Arguments.of(
+            "one zone broken: the slowest address's phases, and how many addresses failed",
+            report(TestReports.oneZoneBroken("api")),
+            List.of(
+                "HealthCheckStatus[Target=api] None 0.0",
+                "Duration[Target=api] Milliseconds 5003.0",
+                "DnsLookupTime[Target=api] Milliseconds 2.0",
+                "ConnectTime[Target=api] Milliseconds 2.0",
+                "TlsHandshakeTime[Target=api] Milliseconds 15.0",
+                "TimeToFirstByte[Target=api] Milliseconds 30.0",
+                "CertificateDaysRemaining[Target=api] None 300.0",
+                "HealthCheckFailure[Target=api,Reason=CONNECT_TIMEOUT] Count 1.0",
+                "UnhealthyAddresses[Target=api] Count 1.0",
+                "UnhealthyTargets[] Count 1.0")),
+        Arguments.of(
             "a run with no targets still says how many failed",
             report(),
             List.of("UnhealthyTargets[] Count 0.0")));
@@ -172,6 +188,26 @@ class MetricsTest {
     assertTrue(
         points.stream().allMatch(p -> p.timestamp().equals(STARTED_AT)),
         "every data point is stamped with the run's start");
+  }
+
+  @Test
+  void theDeclaredNamesAreExactlyTheNamesARichReportProduces() {
+    Report rich =
+        report(
+            healthy("prefect-api"),
+            TestReports.oneZoneBroken("prefect-ui"),
+            failed(
+                "dns",
+                Reason.NXDOMAIN,
+                phases(
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), ms(3)),
+                OptionalLong.empty()));
+
+    Set<String> produced =
+        Metrics.of(rich).stream().map(DataPoint::name).collect(Collectors.toSet());
+
+    assertEquals(Set.copyOf(Metrics.NAMES), produced);
+    assertEquals(Metrics.NAMES.size(), Set.copyOf(Metrics.NAMES).size(), "no name twice");
   }
 
   @Test

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -32,15 +33,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A CloudWatch endpoint on 127.0.0.1 for the real SDK client: it decodes PutMetricData as the SDK
- * sends it (Smithy RPC v2 CBOR, {@code POST /service/GraniteServiceVersion20100801/operation/...},
- * gzipped when large), records every request, and answers as scripted: success, a 500, throttling,
- * or never. A body it cannot decode fails the test through {@link #requests()}.
+ * A CloudWatch endpoint on 127.0.0.1 for the real SDK client: it decodes PutMetricData and
+ * GetMetricData as the SDK sends them (Smithy RPC v2 CBOR, {@code POST
+ * /service/GraniteServiceVersion20100801/operation/...}, gzipped when large), records every
+ * request, and answers as scripted: success, a 500, throttling, or never. GetMetricData answers
+ * from the series given to {@link #series}. A body it cannot decode fails the test through {@link
+ * #requests()}.
  */
 public final class CloudWatchTestServer implements AutoCloseable {
   /** The path the SDK posts PutMetricData to under RPC v2. */
   public static final String PUT_METRIC_DATA_PATH =
       "/service/GraniteServiceVersion20100801/operation/PutMetricData";
+
+  /** The path the SDK posts GetMetricData to under RPC v2. */
+  public static final String GET_METRIC_DATA_PATH =
+      "/service/GraniteServiceVersion20100801/operation/GetMetricData";
 
   private static final CBORFactory CBOR = new CBORFactory();
 
@@ -120,6 +127,15 @@ public final class CloudWatchTestServer implements AutoCloseable {
   private final Deque<Reply> script = new ArrayDeque<>();
   private final CountDownLatch closing = new CountDownLatch(1);
   private Reply otherwise = Reply.OK;
+  private final List<Series> series = new CopyOnWriteArrayList<>();
+
+  /** A stored metric's data points, as GetMetricData returns them for a query naming it exactly. */
+  private record Series(
+      String namespace,
+      String metricName,
+      Map<String, String> dimensions,
+      List<Instant> timestamps,
+      List<Double> values) {}
 
   private CloudWatchTestServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -140,6 +156,27 @@ public final class CloudWatchTestServer implements AutoCloseable {
   /** The endpoint to give the client's {@code endpointOverride}. */
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /**
+   * Stores data points of one metric: a GetMetricData query for this namespace, name and exactly
+   * these dimensions answers them (all of them, whatever its period and statistic: the points are
+   * taken as already aggregated).
+   */
+  public CloudWatchTestServer series(
+      String namespace,
+      String metricName,
+      Map<String, String> dimensions,
+      List<Instant> timestamps,
+      List<Double> values) {
+    series.add(
+        new Series(
+            namespace,
+            metricName,
+            Map.copyOf(dimensions),
+            List.copyOf(timestamps),
+            List.copyOf(values)));
+    return this;
   }
 
   /** Answers every request not scripted by {@link #replyNext} this way. */
@@ -197,7 +234,13 @@ public final class CloudWatchTestServer implements AutoCloseable {
       }
       requests.add(request);
       switch (nextReply()) {
-        case OK -> send(exchange, 200, Map.of(), Map.of());
+        case OK -> {
+          if (request.path().equals(GET_METRIC_DATA_PATH)) {
+            sendMetricData(exchange, request.body());
+          } else {
+            send(exchange, 200, Map.of(), Map.of());
+          }
+        }
         case SERVER_ERROR ->
             send(
                 exchange,
@@ -262,6 +305,56 @@ public final class CloudWatchTestServer implements AutoCloseable {
     exchange.getResponseHeaders().set("smithy-protocol", "rpc-v2-cbor");
     headers.forEach(exchange.getResponseHeaders()::set);
     exchange.sendResponseHeaders(status, bytes.size());
+    exchange.getResponseBody().write(bytes.toByteArray());
+  }
+
+  /** GetMetricData's answer: one result per query, with the stored series it names, if any. */
+  @SuppressWarnings("unchecked")
+  private void sendMetricData(HttpExchange exchange, Object body) throws IOException {
+    Map<String, Object> input = (Map<String, Object>) body;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (CBORGenerator cbor = CBOR.createGenerator(bytes)) {
+      cbor.writeStartObject();
+      cbor.writeArrayFieldStart("MetricDataResults");
+      for (Object q : (List<Object>) input.get("MetricDataQueries")) {
+        Map<String, Object> query = (Map<String, Object>) q;
+        Map<String, Object> stat = (Map<String, Object>) query.get("MetricStat");
+        Map<String, Object> metric = (Map<String, Object>) stat.get("Metric");
+        Map<String, String> dimensions = new LinkedHashMap<>();
+        for (Object d : (List<Object>) metric.getOrDefault("Dimensions", List.of())) {
+          Map<String, Object> dimension = (Map<String, Object>) d;
+          dimensions.put((String) dimension.get("Name"), (String) dimension.get("Value"));
+        }
+        Optional<Series> found =
+            series.stream()
+                .filter(x ->
+                    x.namespace().equals(metric.get("Namespace"))
+                        && x.metricName().equals(metric.get("MetricName"))
+                        && x.dimensions().equals(dimensions))
+                .findFirst();
+        cbor.writeStartObject();
+        cbor.writeStringField("Id", (String) query.get("Id"));
+        cbor.writeStringField("Label", (String) metric.get("MetricName"));
+        cbor.writeArrayFieldStart("Timestamps");
+        for (Instant t : found.map(Series::timestamps).orElse(List.of())) {
+          cbor.writeTag(1);
+          cbor.writeNumber(t.getEpochSecond());
+        }
+        cbor.writeEndArray();
+        cbor.writeArrayFieldStart("Values");
+        for (double v : found.map(Series::values).orElse(List.of())) {
+          cbor.writeNumber(v);
+        }
+        cbor.writeEndArray();
+        cbor.writeStringField("StatusCode", "Complete");
+        cbor.writeEndObject();
+      }
+      cbor.writeEndArray();
+      cbor.writeEndObject();
+    }
+    exchange.getResponseHeaders().set("Content-Type", "application/cbor");
+    exchange.getResponseHeaders().set("smithy-protocol", "rpc-v2-cbor");
+    exchange.sendResponseHeaders(200, bytes.size());
     exchange.getResponseBody().write(bytes.toByteArray());
   }
 

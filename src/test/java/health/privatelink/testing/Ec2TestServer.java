@@ -2,6 +2,8 @@ package health.privatelink.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import health.privatelink.diagnose.NetworkAcl;
+import health.privatelink.diagnose.NetworkInterface;
 import health.privatelink.diagnose.SecurityGroup;
 import health.privatelink.diagnose.VpcEndpoint;
 import java.io.IOException;
@@ -26,9 +28,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * EC2 on 127.0.0.1, speaking the query protocol (form POST in, XML out) as EC2 does for the calls
  * the diagnosis makes: DescribeVpcEndpoints, DescribeVpcEndpointServices, DescribeSecurityGroups
- * and DescribeNetworkInterfaces, with the filters it uses. Each test describes its account with
- * {@link #endpoint}, {@link #service}, {@link #group} and {@link #networkInterface}; every request
- * is recorded; {@link #replyAlways} makes it deny or hang instead.
+ * DescribeNetworkInterfaces, DescribeNetworkAcls and DescribeVpcAttribute, with the filters it
+ * uses. Each test describes its account with {@link #endpoint}, {@link #service}, {@link #group},
+ * {@link #networkInterface}, {@link #endpointInterface}, {@link #networkAcl} and {@link
+ * #vpcAttributes}; every request is recorded; {@link #replyAlways} makes it deny or hang instead.
  */
 public final class Ec2TestServer implements AutoCloseable {
 
@@ -64,6 +67,9 @@ public final class Ec2TestServer implements AutoCloseable {
   private final Map<String, List<String>> services = new LinkedHashMap<>();
   private final Map<String, SecurityGroup> groups = new LinkedHashMap<>();
   private final Map<String, List<String>> interfaces = new LinkedHashMap<>();
+  private final List<NetworkInterface> placedInterfaces = new CopyOnWriteArrayList<>();
+  private final List<NetworkAcl> acls = new CopyOnWriteArrayList<>();
+  private final Map<String, Map<String, Boolean>> vpcAttributes = new LinkedHashMap<>();
   private final CountDownLatch closing = new CountDownLatch(1);
   private volatile Reply reply = Reply.OK;
 
@@ -108,6 +114,27 @@ public final class Ec2TestServer implements AutoCloseable {
   /** Adds a network interface holding {@code privateAddress}, in {@code groupIds}. */
   public synchronized Ec2TestServer networkInterface(String privateAddress, String... groupIds) {
     interfaces.put(privateAddress, List.of(groupIds));
+    return this;
+  }
+
+  /** Adds a network interface with its subnet, Availability Zone ID and addresses. */
+  public synchronized Ec2TestServer endpointInterface(NetworkInterface eni) {
+    placedInterfaces.add(eni);
+    return this;
+  }
+
+  /** Adds a network ACL, associated with its subnets. */
+  public synchronized Ec2TestServer networkAcl(NetworkAcl acl) {
+    acls.add(acl);
+    return this;
+  }
+
+  /** Sets a VPC's DNS attributes; a VPC not set has both on, as a working VPC does. */
+  public synchronized Ec2TestServer vpcAttributes(
+      String vpcId, boolean enableDnsSupport, boolean enableDnsHostnames) {
+    vpcAttributes.put(
+        vpcId,
+        Map.of("enableDnsSupport", enableDnsSupport, "enableDnsHostnames", enableDnsHostnames));
     return this;
   }
 
@@ -236,7 +263,40 @@ public final class Ec2TestServer implements AutoCloseable {
             xml.append("</groupSet></item>");
           }
         }
+        for (NetworkInterface eni : placedInterfaces) {
+          if (addresses.isEmpty() || eni.addresses().stream().anyMatch(addresses::contains)) {
+            networkInterface(xml, eni);
+          }
+        }
         xml.append("</networkInterfaceSet>");
+      }
+      case "DescribeNetworkAcls" -> {
+        List<String> subnets = filter(params, "association.subnet-id");
+        xml.append("<networkAclSet>");
+        for (NetworkAcl acl : acls) {
+          if (subnets.isEmpty() || acl.subnetIds().stream().anyMatch(subnets::contains)) {
+            networkAcl(xml, acl);
+          }
+        }
+        xml.append("</networkAclSet>");
+      }
+      case "DescribeVpcAttribute" -> {
+        String vpc = params.getOrDefault("VpcId", "");
+        String attribute = params.getOrDefault("Attribute", "");
+        Map<String, Boolean> values =
+            vpcAttributes.getOrDefault(
+                vpc, Map.of("enableDnsSupport", true, "enableDnsHostnames", true));
+        if (!values.containsKey(attribute)) {
+          return null;
+        }
+        xml.append(tag("vpcId", vpc))
+            .append('<')
+            .append(attribute)
+            .append('>')
+            .append(tag("value", values.get(attribute).toString()))
+            .append("</")
+            .append(attribute)
+            .append('>');
       }
       default -> {
         return null;
@@ -260,7 +320,11 @@ public final class Ec2TestServer implements AutoCloseable {
         .append(tag("serviceName", e.serviceName()))
         .append(tag("state", e.state()))
         .append("<routeTableIdSet/><subnetIdSet><item>subnet-0a1b2c3d</item></subnetIdSet>")
-        .append("<groupSet>");
+        .append("<networkInterfaceIdSet>");
+    for (String eni : e.networkInterfaceIds()) {
+      xml.append("<item>").append(escape(eni)).append("</item>");
+    }
+    xml.append("</networkInterfaceIdSet><groupSet>");
     for (String g : e.groupIds()) {
       xml.append("<item>").append(tag("groupId", g)).append(tag("groupName", g + "-name"));
       xml.append("</item>");
@@ -287,6 +351,69 @@ public final class Ec2TestServer implements AutoCloseable {
     xml.append(tag("creationTimestamp", "2026-11-20T10:00:00.000Z"))
         .append(tag("ownerId", "123456789012"))
         .append("</item>");
+  }
+
+  private static void networkInterface(StringBuilder xml, NetworkInterface eni) {
+    xml.append("<item>")
+        .append(tag("networkInterfaceId", eni.id()))
+        .append(tag("subnetId", eni.subnetId()))
+        .append(tag("vpcId", "vpc-0f1e2d3c4b5a69788"))
+        .append(tag("availabilityZone", "us-east-1x"))
+        .append(tag("availabilityZoneId", eni.zoneId()))
+        .append(tag("interfaceType", "vpc_endpoint"))
+        .append(tag("requesterManaged", "true"))
+        .append(tag("status", "in-use"));
+    List<String> v4 = eni.addresses().stream().filter(a -> !a.contains(":")).toList();
+    if (!v4.isEmpty()) {
+      xml.append(tag("privateIpAddress", v4.getFirst()));
+    }
+    xml.append("<privateIpAddressesSet>");
+    for (String a : v4) {
+      xml.append("<item>")
+          .append(tag("privateIpAddress", a))
+          .append(tag("primary", Boolean.toString(a.equals(v4.getFirst()))))
+          .append("</item>");
+    }
+    xml.append("</privateIpAddressesSet><ipv6AddressesSet>");
+    for (String a : eni.addresses()) {
+      if (a.contains(":")) {
+        xml.append("<item>").append(tag("ipv6Address", a)).append("</item>");
+      }
+    }
+    xml.append("</ipv6AddressesSet></item>");
+  }
+
+  private static void networkAcl(StringBuilder xml, NetworkAcl acl) {
+    xml.append("<item>")
+        .append(tag("networkAclId", acl.id()))
+        .append(tag("vpcId", "vpc-0f1e2d3c4b5a69788"))
+        .append(tag("default", "false"))
+        .append("<entrySet>");
+    for (NetworkAcl.Entry e : acl.entries()) {
+      xml.append("<item>")
+          .append(tag("ruleNumber", Integer.toString(e.ruleNumber())))
+          .append(tag("protocol", e.protocol()))
+          .append(tag("ruleAction", e.allow() ? "allow" : "deny"))
+          .append(tag("egress", Boolean.toString(e.egress())))
+          .append(tag(e.cidr().contains(":") ? "ipv6CidrBlock" : "cidrBlock", e.cidr()));
+      if (e.fromPort() >= 0) {
+        xml.append("<portRange>")
+            .append(tag("from", Integer.toString(e.fromPort())))
+            .append(tag("to", Integer.toString(e.toPort())))
+            .append("</portRange>");
+      }
+      xml.append("</item>");
+    }
+    xml.append("</entrySet><associationSet>");
+    for (String subnet : acl.subnetIds()) {
+      xml.append("<item>")
+          .append(tag("networkAclAssociationId", "aclassoc-" + subnet))
+          .append(tag("networkAclId", acl.id()))
+          .append(tag("subnetId", subnet))
+          .append("</item>");
+    }
+    xml.append("</associationSet><tagSet/>").append(tag("ownerId", "123456789012"));
+    xml.append("</item>");
   }
 
   private static void group(StringBuilder xml, SecurityGroup g) {

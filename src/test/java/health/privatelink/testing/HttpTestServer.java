@@ -94,6 +94,22 @@ public final class HttpTestServer implements AutoCloseable {
     return new HttpTestServer(listener, behavior);
   }
 
+  /**
+   * An HTTPS server listening on {@code at}: any address of 127.0.0.0/8 (all loopback on Linux), so
+   * that several servers share one port, as the addresses of one endpoint do.
+   */
+  public static HttpTestServer httpsAt(SSLContext tls, InetSocketAddress at, Behavior behavior)
+      throws IOException {
+    ServerSocket listener = tls.getServerSocketFactory().createServerSocket();
+    try {
+      listener.bind(at, BACKLOG);
+    } catch (IOException e) {
+      listener.close();
+      throw e;
+    }
+    return new HttpTestServer(listener, behavior);
+  }
+
   public InetAddress address() {
     return listener.getInetAddress();
   }

@@ -2,6 +2,7 @@ package health.privatelink.testing;
 
 import health.privatelink.Failure;
 import health.privatelink.Reason;
+import health.privatelink.check.EndpointResult;
 import health.privatelink.check.Report;
 import health.privatelink.check.TargetResult;
 import health.privatelink.check.Timings;
@@ -32,7 +33,8 @@ public final class TestReports {
         Set.of(200),
         Duration.ofSeconds(5),
         Optional.empty(),
-        List.of());
+        List.of(),
+        true);
   }
 
   /** A check that passed: resolved, connected, answered 200. */
@@ -78,6 +80,63 @@ public final class TestReports {
         OptionalLong.empty(),
         Optional.empty(),
         List.of());
+  }
+
+  /**
+   * A target of three addresses, one per zone, whose second ({@code 10.0.2.17}) gives no TCP
+   * answer: as the checker reports one broken zone.
+   */
+  public static TargetResult oneZoneBroken(String name) {
+    Failure timeout = new Failure(Reason.CONNECT_TIMEOUT, "no TCP answer within 5000 ms");
+    List<EndpointResult> endpoints =
+        List.of(
+            healthyEndpoint("10.0.1.23", 1, 12, 30),
+            new EndpointResult(
+                address("10.0.2.17"),
+                Optional.empty(),
+                Optional.of(timeout),
+                OptionalInt.empty(),
+                new Timings(
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Duration.ofMillis(5000)),
+                OptionalLong.empty()),
+            healthyEndpoint("10.0.3.5", 2, 15, 28));
+    return new TargetResult(
+        target(name),
+        Optional.of(
+            new Failure(
+                Reason.CONNECT_TIMEOUT,
+                "10.0.2.17:443 (1 of 3 addresses): no TCP answer within 5000 ms")),
+        endpoints.stream().map(EndpointResult::address).toList(),
+        OptionalInt.empty(),
+        new Timings(
+            Optional.of(Duration.ofMillis(2)),
+            Optional.of(Duration.ofMillis(2)),
+            Optional.of(Duration.ofMillis(15)),
+            Optional.of(Duration.ofMillis(30)),
+            Duration.ofMillis(5003)),
+        OptionalLong.of(300),
+        Optional.empty(),
+        endpoints);
+  }
+
+  private static EndpointResult healthyEndpoint(
+      String address, long connectMs, long tlsMs, long ttfbMs) {
+    return new EndpointResult(
+        address(address),
+        Optional.empty(),
+        Optional.empty(),
+        OptionalInt.of(200),
+        new Timings(
+            Optional.empty(),
+            Optional.of(Duration.ofMillis(connectMs)),
+            Optional.of(Duration.ofMillis(tlsMs)),
+            Optional.of(Duration.ofMillis(ttfbMs)),
+            Duration.ofMillis(connectMs + tlsMs + ttfbMs)),
+        OptionalLong.of(300));
   }
 
   public static Report report(Instant startedAt, TargetResult... results) {
