@@ -131,7 +131,8 @@ public record AlertMessage(
    * @param now when it was sent
    */
   public static AlertMessage test(String origin, Instant now) {
-    String subject = ascii("[TEST] privatelink-health alert path from " + origin);
+    // The origin first, so that a long function name cuts only the tail.
+    String subject = ascii("[TEST] " + origin + ": privatelink-health alert path test");
     if (subject.length() > MAX_SUBJECT) {
       subject = subject.substring(0, MAX_SUBJECT - 3) + "...";
     }

@@ -148,8 +148,7 @@ public final class Handler implements RequestStreamHandler {
   static String origin(Map<String, String> env) {
     String name = env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "");
     String region = env.getOrDefault("AWS_REGION", "");
-    return "Lambda function "
-        + (name.isBlank() ? "privatelink-health" : name)
+    return (name.isBlank() ? "privatelink-health" : name)
         + (region.isBlank() ? "" : " in " + region);
   }
 

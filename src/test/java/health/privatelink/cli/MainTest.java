@@ -209,7 +209,7 @@ class MainTest {
     JsonNode answer = new ObjectMapper().readTree(printed).get("testAlert");
     assertEquals("LOGGED", answer.get("delivery").asText(), printed);
     assertEquals(
-        "[TEST] privatelink-health alert path from command line on ops-laptop-17",
+        "[TEST] command line on ops-laptop-17: privatelink-health alert path test",
         answer.get("subject").asText());
     assertTrue(answer.get("messageId").isNull(), printed);
     assertTrue(answer.get("error").isNull(), printed);

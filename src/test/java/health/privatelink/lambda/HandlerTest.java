@@ -297,11 +297,17 @@ class HandlerTest {
   @Test
   void theOriginNamesTheFunctionAndItsRegion() {
     assertEquals(
-        "Lambda function plh-CheckerFunction-AbC in eu-west-1",
+        "plh-CheckerFunction-AbC in eu-west-1",
         Handler.origin(
             Map.of(
                 "AWS_LAMBDA_FUNCTION_NAME", "plh-CheckerFunction-AbC", "AWS_REGION", "eu-west-1")));
-    assertEquals("Lambda function privatelink-health", Handler.origin(Map.of()));
+    assertEquals("privatelink-health", Handler.origin(Map.of()));
+    // The longest name and region still fit the subject whole.
+    String longest = "a".repeat(64) + " in ap-southeast-5";
+    String subject =
+        health.privatelink.alert.AlertMessage.test(longest, java.time.Instant.now()).subject();
+    assertTrue(subject.startsWith("[TEST] " + longest + ":"), subject);
+    assertTrue(subject.length() <= health.privatelink.alert.AlertMessage.MAX_SUBJECT, subject);
   }
 
   @Test

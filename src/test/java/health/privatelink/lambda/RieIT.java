@@ -281,10 +281,11 @@ class RieIT {
     assertEquals("PUBLISHED", sent.get("delivery").asText(), answer.body());
     assertTrue(sent.get("error").isNull(), answer.body());
     String subject =
-        "[TEST] privatelink-health alert path from Lambda function "
+        "[TEST] "
             + LambdaEmulator.FUNCTION_NAME
             + " in "
-            + LambdaEmulator.REGION;
+            + LambdaEmulator.REGION
+            + ": privatelink-health alert path test";
     assertEquals(subject, sent.get("subject").asText());
 
     assertEquals(1, sns.published().size(), () -> output());

@@ -1,5 +1,7 @@
 package health.privatelink.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,9 +41,17 @@ public final class LambdaEmulator implements AutoCloseable {
 
   /** What the emulator answered to one invocation, and how long it took. */
   public record Answer(int status, String body, Duration took) {
-    /** A function error: the runtime posted an error instead of a response. */
+    /**
+     * A function error: the runtime posted an error instead of a response, which the emulator
+     * answers as Lambda does, {@code {"errorMessage": ..., "errorType": ...}}.
+     */
     public boolean functionError() {
-      return body.startsWith("{\"errorMessage\"") || body.contains("\"errorType\"");
+      try {
+        JsonNode answer = new ObjectMapper().readTree(body);
+        return answer != null && answer.has("errorMessage") && answer.has("errorType");
+      } catch (IOException notJson) {
+        return false;
+      }
     }
   }
 
