@@ -118,10 +118,10 @@ final class Servers implements AutoCloseable {
     env.put("DNS_SERVERS", "127.0.0.1:" + dns.address().getPort());
     env.put("METRICS_MODE", "api");
     env.put("ALERT_TOPIC_ARN", TestAws.TOPIC_ARN);
-    env.put("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.endpoint().toString());
+    env.put("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.uri().toString());
     env.put("AWS_ENDPOINT_URL_SNS", sns.uri().toString());
     env.put("STATE_TABLE", STATE_TABLE);
-    env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+    env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.uri().toString());
     return env;
   }
 

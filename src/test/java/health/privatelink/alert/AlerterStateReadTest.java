@@ -11,6 +11,7 @@ import health.privatelink.Log;
 import health.privatelink.Reason;
 import health.privatelink.check.Report;
 import health.privatelink.run.TimePlan;
+import health.privatelink.testing.ForwardingStateStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -139,13 +140,16 @@ class AlerterStateReadTest {
   }
 
   /** A store in memory whose reads are counted and can be made to fail or hang. */
-  private static final class ScriptedStore implements StateStore {
-    final MemoryStateStore inner = new MemoryStateStore();
+  private static final class ScriptedStore extends ForwardingStateStore {
     final AtomicInteger loads = new AtomicInteger();
     final List<List<String>> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
     final CountDownLatch interrupted = new CountDownLatch(1);
     volatile RuntimeException failWith;
     volatile boolean block;
+
+    ScriptedStore() {
+      super(new MemoryStateStore());
+    }
 
     @Override
     public Map<String, AlertState> load(
@@ -163,12 +167,7 @@ class AlerterStateReadTest {
       if (failWith != null) {
         throw failWith;
       }
-      return inner.load(targets, now, deadline);
-    }
-
-    @Override
-    public boolean replace(String target, long expectedVersion, AlertState next, Deadline by) {
-      return inner.replace(target, expectedVersion, next, by);
+      return super.load(targets, now, deadline);
     }
 
     @Override

@@ -17,6 +17,8 @@ import health.privatelink.aws.AwsClients;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigParser;
 import health.privatelink.run.Wiring;
+import health.privatelink.testing.AwsTestServer.Reply;
+import health.privatelink.testing.AwsTestServer.Request;
 import health.privatelink.testing.SnsEndpoint;
 import health.privatelink.testing.TestAws;
 import java.io.ByteArrayOutputStream;
@@ -109,7 +111,7 @@ class AlerterTest {
             List.of()),
         outcome);
     assertEquals(1, endpoint.requests().size());
-    Map<String, String> form = endpoint.published().get(0);
+    Map<String, String> form = endpoint.published().get(0).params();
     assertEquals("Publish", form.get("Action"));
     assertEquals(TestAws.TOPIC_ARN, form.get("TopicArn"));
     String subject = form.get("Subject");
@@ -150,7 +152,7 @@ class AlerterTest {
               Deadline.after(Duration.ofSeconds(5)));
       assertEquals(expected[i], outcome.state().map(Enum::name).orElse("-"), "run " + i);
     }
-    List<String> subjects = endpoint.published().stream().map(f -> f.get("Subject")).toList();
+    List<String> subjects = endpoint.published().stream().map(r -> r.param("Subject")).toList();
     assertEquals(List.of("[ALARM] a TLS_ERROR", "[OK] a"), subjects);
   }
 
@@ -183,7 +185,7 @@ class AlerterTest {
 
   @Test
   void aPublishAnswering500IsRetriedWithinTheDeadline() {
-    endpoint.failNext(2);
+    endpoint.replyNext(Reply.SERVER_ERROR, 2);
     Alerter alerter = alerter();
     Runs.alert(
         alerter,
@@ -196,12 +198,12 @@ class AlerterTest {
             Deadline.after(Duration.ofSeconds(5)));
 
     assertEquals(AlertOutcome.Delivery.PUBLISHED, outcome.delivery());
-    assertEquals(List.of("failed", "failed", "published"), outcomes());
+    assertEquals(List.of(Reply.SERVER_ERROR, Reply.SERVER_ERROR, Reply.OK), replies());
   }
 
   @Test
   void aPublishFailingUntilTheDeadlineIsLoggedAndSentByTheNextRun() throws IOException {
-    endpoint.failNext(Integer.MAX_VALUE);
+    endpoint.replyAlways(Reply.SERVER_ERROR);
     Alerter alerter = alerter();
     Runs.alert(
         alerter,
@@ -228,7 +230,7 @@ class AlerterTest {
     assertEquals("[\"a\"]", error.path("targets").toString());
     assertTrue(error.path("body").asText().contains("Reason: HTTP_STATUS"));
 
-    endpoint.failNext(0);
+    endpoint.recover();
     AlertOutcome next =
         Runs.alert(
             alerter,
@@ -252,7 +254,7 @@ class AlerterTest {
         alerter,
         report(minute(0), failed("a", Reason.HTTP_TIMEOUT)),
         Deadline.after(Duration.ofSeconds(5)));
-    endpoint.hang();
+    endpoint.replyAlways(Reply.HANG);
 
     Deadline deadline = Deadline.after(Duration.ofMillis(1500));
     AlertOutcome outcome =
@@ -313,7 +315,7 @@ class AlerterTest {
         "ALERT_REMINDER_MINUTES=0 never reminds");
   }
 
-  private List<String> outcomes() {
-    return endpoint.requests().stream().map(r -> r.get("_outcome")).toList();
+  private List<Reply> replies() {
+    return endpoint.requests().stream().map(Request::reply).toList();
   }
 }

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import health.privatelink.Deadline;
 import health.privatelink.Reason;
+import health.privatelink.testing.AwsTestServer.Request;
 import health.privatelink.testing.DynamoDbTestServer;
-import health.privatelink.testing.DynamoDbTestServer.Request;
 import health.privatelink.testing.TestAws;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +37,7 @@ class DynamoStateStoreBatchTest {
   @BeforeEach
   void start() {
     server = DynamoDbTestServer.start().createTable(TABLE, DynamoStateStore.KEY);
-    client = TestAws.dynamoDb(server.endpoint());
+    client = TestAws.dynamoDb(server.uri());
     store = new DynamoStateStore(() -> client, TABLE);
   }
 
@@ -87,7 +87,7 @@ class DynamoStateStoreBatchTest {
   }
 
   static List<String> askedFor(Request request) {
-    return request.keys(TABLE).stream()
+    return DynamoDbTestServer.keys(request, TABLE).stream()
         .map(k -> k.path(DynamoStateStore.KEY).path("S").asText())
         .toList();
   }
@@ -107,7 +107,8 @@ class DynamoStateStoreBatchTest {
     assertEquals(targets.subList(60, 100), askedFor(calls.get(1)), "the 40 left unprocessed");
     assertEquals(targets.subList(100, 150), askedFor(calls.get(2)));
     for (Request call : calls) {
-      JsonNode consistent = call.body().path("RequestItems").path(TABLE).path("ConsistentRead");
+      JsonNode consistent =
+          ((JsonNode) call.body()).path("RequestItems").path(TABLE).path("ConsistentRead");
       assertTrue(consistent.asBoolean(), "every read, the repeated one too, is consistent");
     }
   }

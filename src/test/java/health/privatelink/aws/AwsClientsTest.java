@@ -53,7 +53,7 @@ class AwsClientsTest {
                         "AWS_REGION",
                         "eu-central-1",
                         "AWS_ENDPOINT_URL_CLOUDWATCH",
-                        server.endpoint().toString()))
+                        server.uri().toString()))
                 .cloudWatch(List.of())) {
       client.putMetricData(b ->
           b.namespace("Test")
@@ -84,7 +84,7 @@ class AwsClientsTest {
       new health.privatelink.diagnose.Ec2QueryClient(path)
           .vpcEndpointsInVpc("vpc-0123456789abcdef0", Deadline.after(Duration.ofSeconds(5)));
       assertEquals(List.of("DescribeVpcEndpoints"), server.actions());
-      String authorization = server.requests().getFirst().headers().get("authorization");
+      String authorization = server.requests().getFirst().header("authorization");
       assertTrue(authorization.contains("/ap-south-1/ec2/aws4_request"), authorization);
     }
   }

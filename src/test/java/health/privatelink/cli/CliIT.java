@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.privatelink.testing.AwsTestServer;
 import health.privatelink.testing.CloudWatchTestServer;
 import health.privatelink.testing.DnsTestServer;
 import health.privatelink.testing.SnsEndpoint;
@@ -62,7 +63,7 @@ class CliIT {
                   "AWS_SECRET_ACCESS_KEY",
                   "testing",
                   "AWS_ENDPOINT_URL_CLOUDWATCH",
-                  cloudWatch.endpoint().toString(),
+                  cloudWatch.uri().toString(),
                   "AWS_ENDPOINT_URL_SNS",
                   sns.uri().toString()),
               "--publish",
@@ -77,7 +78,7 @@ class CliIT {
       assertEquals(1, sns.published().size());
       assertEquals(
           "[ALARM] prefect-api NXDOMAIN, prefect-ui NXDOMAIN",
-          sns.published().getFirst().get("Subject"));
+          sns.published().getFirst().param("Subject"));
       assertTrue(run.err().contains("\"message\":\"target unhealthy\""), run.err());
     }
   }
@@ -117,7 +118,7 @@ class CliIT {
       assertEquals("PUBLISHED", answer.get("delivery").asText(), run.out());
       assertTrue(answer.get("error").isNull(), run.out());
       assertEquals(1, sns.published().size());
-      Map<String, String> message = sns.published().getFirst();
+      Map<String, String> message = sns.published().getFirst().params();
       assertEquals(message.get("Subject"), answer.get("subject").asText());
       assertTrue(message.get("Subject").startsWith("[TEST] "), message.get("Subject"));
       assertTrue(message.get("Subject").contains("ops-laptop-17"), message.get("Subject"));
@@ -135,7 +136,7 @@ class CliIT {
   @Test
   void aTestAlertThatCannotBePublishedExitsOne() throws Exception {
     try (SnsEndpoint sns = SnsEndpoint.start()) {
-      sns.failNext(100);
+      sns.replyAlways(AwsTestServer.Reply.SERVER_ERROR);
       Run run = run(sns(sns), "--test-alert");
 
       assertEquals(1, run.status(), run.out() + run.err());

@@ -1,5 +1,24 @@
 package health.privatelink.diagnose;
 
+import static health.privatelink.testing.TestReports.address;
+import static health.privatelink.testing.VpcFixtures.ENDPOINT;
+import static health.privatelink.testing.VpcFixtures.ENDPOINT_DNS;
+import static health.privatelink.testing.VpcFixtures.ENDPOINT_GROUP;
+import static health.privatelink.testing.VpcFixtures.FUNCTION_ADDRESS;
+import static health.privatelink.testing.VpcFixtures.FUNCTION_GROUP;
+import static health.privatelink.testing.VpcFixtures.OTHER_VPC;
+import static health.privatelink.testing.VpcFixtures.PRIVATE_DNS;
+import static health.privatelink.testing.VpcFixtures.SERVICE;
+import static health.privatelink.testing.VpcFixtures.VPC;
+import static health.privatelink.testing.VpcFixtures.all;
+import static health.privatelink.testing.VpcFixtures.endpoint;
+import static health.privatelink.testing.VpcFixtures.failed;
+import static health.privatelink.testing.VpcFixtures.group;
+import static health.privatelink.testing.VpcFixtures.inVpc;
+import static health.privatelink.testing.VpcFixtures.passed;
+import static health.privatelink.testing.VpcFixtures.target;
+import static health.privatelink.testing.VpcFixtures.tcp;
+import static health.privatelink.testing.VpcFixtures.tcpOut;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +31,6 @@ import health.privatelink.aws.Lazy;
 import health.privatelink.check.EndpointResult;
 import health.privatelink.check.TargetResult;
 import health.privatelink.check.Timings;
-import health.privatelink.config.Target;
 import health.privatelink.run.TimePlan;
 import health.privatelink.testing.CloudWatchTestServer;
 import health.privatelink.testing.Ec2TestServer;
@@ -22,7 +40,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +48,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -45,18 +61,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * signer, against EC2 served on loopback; one scenario per cause, each with its exact sentence.
  */
 class DiagnoserTest {
-  static final String HOST = "api.private.prefect.cloud";
-  static final String VPC = "vpc-0f1e2d3c4b5a69788";
-  static final String OTHER_VPC = "vpc-0aaa1111bbbb22223";
-  static final String ENDPOINT = "vpce-0abc1234def567890";
-  static final String SERVICE = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0";
-  static final String ENDPOINT_GROUP = "sg-0123aaaa";
-  static final String FUNCTION_GROUP = "sg-0456bbbb";
-  static final String ENDPOINT_DNS =
-      ENDPOINT + "-1a2b3c4d.vpce-svc-0123456789abcdef0.us-east-1.vpce.amazonaws.com";
-  static final String PRIVATE_DNS = "*.private.prefect.cloud";
-  static final InetAddress ENDPOINT_ADDRESS = address("10.0.1.23");
-  static final InetAddress FUNCTION_ADDRESS = address("10.0.3.7");
 
   private final Ec2TestServer ec2 = Ec2TestServer.start();
   private final CloudWatchTestServer cloudWatch = CloudWatchTestServer.start();
@@ -298,14 +302,14 @@ class DiagnoserTest {
     assertEquals("DescribeVpcEndpoints", first.action());
     assertEquals("2016-11-15", first.params().get("Version"));
     assertEquals(List.of(VPC), first.filter("vpc-id"));
-    String authorization = first.headers().get("authorization");
+    String authorization = first.header("authorization");
     assertTrue(
         authorization.matches(
             "AWS4-HMAC-SHA256 Credential=testing/\\d{8}/us-east-1/ec2/aws4_request,"
                 + " SignedHeaders=\\S*host;\\S*x-amz-date\\S*, Signature=[0-9a-f]{64}"),
         authorization);
     assertTrue(
-        first.headers().get("content-type").startsWith("application/x-www-form-urlencoded"),
+        first.header("content-type").startsWith("application/x-www-form-urlencoded"),
         first.headers().toString());
   }
 
@@ -844,7 +848,7 @@ class DiagnoserTest {
   private EndpointMetrics metrics() {
     return new CloudWatchEndpointMetrics(
         new Lazy<>(() ->
-            TestAws.clients(Map.of("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.endpoint().toString()))
+            TestAws.clients(Map.of("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.uri().toString()))
                 .cloudWatch(List.of())),
         () -> NOW);
   }
@@ -853,97 +857,8 @@ class DiagnoserTest {
     return TestAws.ec2(ec2.uri());
   }
 
-  static Scope inVpc() {
-    return new Scope(List.of(), Optional.of(VPC), List.of(FUNCTION_GROUP));
-  }
-
   private void allowAll() {
     ec2.group(group(ENDPOINT_GROUP, List.of(tcp(443, FUNCTION_GROUP)), List.of()));
     ec2.group(group(FUNCTION_GROUP, List.of(), List.of(all("0.0.0.0/0"))));
-  }
-
-  static VpcEndpoint endpoint(
-      String state, boolean privateDns, List<String> dnsNames, String service) {
-    return new VpcEndpoint(
-        ENDPOINT,
-        "Interface",
-        VPC,
-        service,
-        state,
-        privateDns,
-        List.of(ENDPOINT_GROUP),
-        dnsNames,
-        Optional.empty(),
-        List.of());
-  }
-
-  static SecurityGroup group(
-      String id, List<SecurityGroup.Rule> inbound, List<SecurityGroup.Rule> outbound) {
-    return new SecurityGroup(id, inbound, outbound);
-  }
-
-  /** TCP {@code port} from a group ({@code sg-...}) or a block. */
-  static SecurityGroup.Rule tcp(int port, String peer) {
-    return peer.startsWith("sg-")
-        ? new SecurityGroup.Rule("tcp", port, port, List.of(peer), List.of(), List.of())
-        : new SecurityGroup.Rule("tcp", port, port, List.of(), List.of(peer), List.of());
-  }
-
-  static SecurityGroup.Rule tcpOut(int port, String peer) {
-    return tcp(port, peer);
-  }
-
-  static SecurityGroup.Rule all(String cidr) {
-    return new SecurityGroup.Rule("-1", -1, -1, List.of(), List.of(cidr), List.of());
-  }
-
-  static Target target() {
-    return new Target(
-        "prefect-api",
-        URI.create("https://" + HOST + "/api/health"),
-        Set.of(200),
-        Duration.ofSeconds(5),
-        Optional.empty(),
-        List.of(),
-        true);
-  }
-
-  static TargetResult failed(Reason reason) {
-    boolean resolved =
-        switch (reason) {
-          case NXDOMAIN, DNS_NODATA, DNS_ERROR, DNS_TIMEOUT -> false;
-          default -> true;
-        };
-    return new TargetResult(
-        target(),
-        Optional.of(new Failure(reason, "detail of " + reason)),
-        resolved ? List.of(ENDPOINT_ADDRESS) : List.of(),
-        OptionalInt.empty(),
-        new Timings(
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Duration.ZERO),
-        OptionalLong.empty(),
-        Optional.empty(),
-        List.of());
-  }
-
-  static TargetResult passed() {
-    return new TargetResult(
-        target(),
-        Optional.empty(),
-        List.of(ENDPOINT_ADDRESS),
-        OptionalInt.of(200),
-        new Timings(
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Duration.ZERO),
-        OptionalLong.empty(),
-        Optional.empty(),
-        List.of());
-  }
-
-  static InetAddress address(String literal) {
-    try {
-      return InetAddress.getByName(literal);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(e);
-    }
   }
 }

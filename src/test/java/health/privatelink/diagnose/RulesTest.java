@@ -1,26 +1,25 @@
 package health.privatelink.diagnose;
 
-import static health.privatelink.diagnose.DiagnoserTest.ENDPOINT;
-import static health.privatelink.diagnose.DiagnoserTest.ENDPOINT_ADDRESS;
-import static health.privatelink.diagnose.DiagnoserTest.ENDPOINT_DNS;
-import static health.privatelink.diagnose.DiagnoserTest.ENDPOINT_GROUP;
-import static health.privatelink.diagnose.DiagnoserTest.FUNCTION_ADDRESS;
-import static health.privatelink.diagnose.DiagnoserTest.FUNCTION_GROUP;
-import static health.privatelink.diagnose.DiagnoserTest.HOST;
-import static health.privatelink.diagnose.DiagnoserTest.PRIVATE_DNS;
-import static health.privatelink.diagnose.DiagnoserTest.SERVICE;
-import static health.privatelink.diagnose.DiagnoserTest.VPC;
-import static health.privatelink.diagnose.DiagnoserTest.all;
-import static health.privatelink.diagnose.DiagnoserTest.endpoint;
-import static health.privatelink.diagnose.DiagnoserTest.group;
-import static health.privatelink.diagnose.DiagnoserTest.tcp;
+import static health.privatelink.testing.VpcFixtures.ENDPOINT;
+import static health.privatelink.testing.VpcFixtures.ENDPOINT_DNS;
+import static health.privatelink.testing.VpcFixtures.ENDPOINT_GROUP;
+import static health.privatelink.testing.VpcFixtures.FUNCTION_ADDRESS;
+import static health.privatelink.testing.VpcFixtures.FUNCTION_GROUP;
+import static health.privatelink.testing.VpcFixtures.HOST;
+import static health.privatelink.testing.VpcFixtures.PRIVATE_DNS;
+import static health.privatelink.testing.VpcFixtures.SERVICE;
+import static health.privatelink.testing.VpcFixtures.VPC;
+import static health.privatelink.testing.VpcFixtures.all;
+import static health.privatelink.testing.VpcFixtures.endpoint;
+import static health.privatelink.testing.VpcFixtures.group;
+import static health.privatelink.testing.VpcFixtures.inVpc;
+import static health.privatelink.testing.VpcFixtures.tcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import health.privatelink.Reason;
+import health.privatelink.testing.VpcFixtures;
 import java.net.InetAddress;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,8 +31,7 @@ class RulesTest {
   private static final String PAST_CONNECT =
       ": the cause is past the endpoint; check the network ACLs and routes between the function's"
           + " and the endpoint's subnets, then ask the provider";
-  private static final Scope IN_VPC =
-      new Scope(List.of(), Optional.of(VPC), List.of(FUNCTION_GROUP));
+  private static final Scope IN_VPC = inVpc();
 
   /** A row: the facts, built from a few knobs, and the expected sentence. */
   private record Case(
@@ -48,20 +46,14 @@ class RulesTest {
       String expected) {
 
     Rules.Facts facts() {
-      Map<String, SecurityGroup> byId = new LinkedHashMap<>();
-      groups.forEach(g -> byId.put(g.id(), g));
-      return new Rules.Facts(
-          host,
-          443,
-          reason,
-          Rules.endpointAddresses(reason, List.of(ENDPOINT_ADDRESS)),
-          scope,
-          endpoints,
-          Map.of(SERVICE, List.of(PRIVATE_DNS)),
-          byId,
-          functionGroups,
-          functionAddresses,
-          Rules.Network.NONE);
+      return VpcFixtures.facts(reason)
+          .host(host)
+          .scope(scope)
+          .endpoints(endpoints)
+          .groups(groups)
+          .functionGroups(functionGroups)
+          .functionAddresses(functionAddresses)
+          .build();
     }
 
     @Override
@@ -88,8 +80,7 @@ class RulesTest {
         expected);
   }
 
-  private static final VpcEndpoint AVAILABLE =
-      endpoint("available", true, List.of(ENDPOINT_DNS, PRIVATE_DNS), SERVICE);
+  private static final VpcEndpoint AVAILABLE = endpoint().build();
   private static final SecurityGroup OPEN_OUT =
       group(FUNCTION_GROUP, List.of(), List.of(all("0.0.0.0/0")));
   private static final SecurityGroup CLOSED_IN = group(ENDPOINT_GROUP, List.of(), List.of());
@@ -121,14 +112,7 @@ class RulesTest {
                 "a prefix list peer is taken to admit the function",
                 Reason.CONNECT_TIMEOUT,
                 List.of(AVAILABLE),
-                List.of(
-                    group(
-                        ENDPOINT_GROUP,
-                        List.of(
-                            new SecurityGroup.Rule(
-                                "tcp", 443, 443, List.of(), List.of(), List.of("pl-0abc"))),
-                        List.of()),
-                    OPEN_OUT),
+                List.of(group(ENDPOINT_GROUP, List.of(tcp(443, "pl-0abc")), List.of()), OPEN_OUT),
                 ENDPOINT
                     + " is available, Private DNS is on and its security groups allow 443 from the"
                     + " function"
@@ -137,25 +121,10 @@ class RulesTest {
                 "a port range and any of several groups admit",
                 Reason.CONNECT_TIMEOUT,
                 List.of(
-                    new VpcEndpoint(
-                        ENDPOINT,
-                        "Interface",
-                        VPC,
-                        SERVICE,
-                        "available",
-                        true,
-                        List.of(ENDPOINT_GROUP, "sg-0777dddd"),
-                        List.of(PRIVATE_DNS),
-                        Optional.empty(),
-                        List.of())),
+                    endpoint().groups(ENDPOINT_GROUP, "sg-0777dddd").dnsNames(PRIVATE_DNS).build()),
                 List.of(
                     CLOSED_IN,
-                    group(
-                        "sg-0777dddd",
-                        List.of(
-                            new SecurityGroup.Rule(
-                                "tcp", 0, 65535, List.of(FUNCTION_GROUP), List.of(), List.of())),
-                        List.of()),
+                    group("sg-0777dddd", List.of(tcp(0, 65535, FUNCTION_GROUP)), List.of()),
                     OPEN_OUT),
                 ENDPOINT
                     + " is available, Private DNS is on and its security groups allow 443 from the"
@@ -165,17 +134,7 @@ class RulesTest {
                 "several endpoint groups that all refuse are named together",
                 Reason.CONNECT_TIMEOUT,
                 List.of(
-                    new VpcEndpoint(
-                        ENDPOINT,
-                        "Interface",
-                        VPC,
-                        SERVICE,
-                        "available",
-                        true,
-                        List.of(ENDPOINT_GROUP, "sg-0777dddd"),
-                        List.of(PRIVATE_DNS),
-                        Optional.empty(),
-                        List.of())),
+                    endpoint().groups(ENDPOINT_GROUP, "sg-0777dddd").dnsNames(PRIVATE_DNS).build()),
                 List.of(
                     CLOSED_IN,
                     group("sg-0777dddd", List.of(tcp(80, FUNCTION_GROUP)), List.of()),
@@ -191,17 +150,13 @@ class RulesTest {
                 "an old deleted endpoint for the same name is passed over",
                 Reason.CONNECT_TIMEOUT,
                 List.of(
-                    new VpcEndpoint(
-                        "vpce-0old0000000000000",
-                        "Interface",
-                        VPC,
-                        SERVICE,
-                        "deleted",
-                        false,
-                        List.of(),
-                        List.of(PRIVATE_DNS),
-                        Optional.empty(),
-                        List.of()),
+                    endpoint()
+                        .id("vpce-0old0000000000000")
+                        .state("deleted")
+                        .privateDns(false)
+                        .groups()
+                        .dnsNames(PRIVATE_DNS)
+                        .build(),
                     AVAILABLE),
                 List.of(
                     group(ENDPOINT_GROUP, List.of(tcp(443, FUNCTION_GROUP)), List.of()), OPEN_OUT),

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.testing.Blackhole;
 import health.privatelink.testing.CloudWatchTestServer;
+import health.privatelink.testing.SnsEndpoint;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ class CombinedFaultsTest {
             health.privatelink.testing.HttpTestServer.http(
                 health.privatelink.testing.HttpTestServer.respond(200, "ok"))) {
       function.cloudWatch.replyAlways(CloudWatchTestServer.Reply.SERVER_ERROR);
-      function.sns.failNext(Integer.MAX_VALUE);
+      function.sns.replyAlways(SnsEndpoint.Reply.SERVER_ERROR);
       Handler handler =
           function.handler(
               function.env(
@@ -63,7 +64,7 @@ class CombinedFaultsTest {
 
       // The dependencies come back: the next run sends the kept alarm and every data point.
       function.cloudWatch.replyAlways(CloudWatchTestServer.Reply.OK);
-      function.sns.failNext(0);
+      function.sns.recover();
       function.clearStdout();
       JsonNode next = LoopbackFunction.invoke(handler, "{}", 15_000);
 
@@ -78,7 +79,7 @@ class CombinedFaultsTest {
       assertEquals("PUBLISHED", nextAlerts.get("delivery").asText(), nextAlerts.toString());
       assertEquals(List.of("gone-a", "gone-b"), texts(nextAlerts.get("targets")));
       assertEquals(1, function.sns.published().size());
-      assertTrue(function.sns.published().getFirst().get("Subject").startsWith("[ALARM]"));
+      assertTrue(function.sns.published().getFirst().param("Subject").startsWith("[ALARM]"));
     }
   }
 
@@ -90,7 +91,7 @@ class CombinedFaultsTest {
             health.privatelink.testing.HttpTestServer.http(
                 health.privatelink.testing.HttpTestServer.respond(200, "ok"))) {
       function.cloudWatch.replyAlways(CloudWatchTestServer.Reply.HANG);
-      function.sns.hang();
+      function.sns.replyAlways(SnsEndpoint.Reply.HANG);
       function.dynamoEndpoint = URI.create("http://127.0.0.1:" + table.port());
       Handler handler =
           function.handler(
@@ -119,7 +120,7 @@ class CombinedFaultsTest {
             health.privatelink.testing.HttpTestServer.http(
                 health.privatelink.testing.HttpTestServer.respond(200, "ok"))) {
       function.cloudWatch.replyAlways(CloudWatchTestServer.Reply.HANG);
-      function.sns.hang();
+      function.sns.replyAlways(SnsEndpoint.Reply.HANG);
       Handler handler = function.handler(function.env(targets(healthy.port()), Map.of()));
 
       long start = System.nanoTime();

@@ -86,7 +86,7 @@ final class LoopbackFunction implements AutoCloseable {
   AwsSettings aws(Map<String, String> env) {
     Map<String, String> all = new LinkedHashMap<>();
     all.put("AWS_REGION", "us-east-1");
-    all.put("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.endpoint().toString());
+    all.put("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.uri().toString());
     all.put("AWS_ENDPOINT_URL_SNS", sns.uri().toString());
     all.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoEndpoint.toString());
     all.put("AWS_ENDPOINT_URL_EC2", ec2.uri().toString());

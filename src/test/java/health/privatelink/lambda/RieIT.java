@@ -130,7 +130,7 @@ class RieIT {
     env.put("ALERT_AFTER_FAILURES", "1");
     env.put("ALERT_TOPIC_ARN", TestAws.TOPIC_ARN);
     env.put("STATE_TABLE", TABLE);
-    env.put("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.endpoint().toString());
+    env.put("AWS_ENDPOINT_URL_CLOUDWATCH", cloudWatch.uri().toString());
     env.put("AWS_ENDPOINT_URL_SNS", sns.uri().toString());
     env.put("AWS_ENDPOINT_URL_DYNAMODB", moto.uri().toString());
     env.put("AWS_ENDPOINT_URL_EC2", ec2.uri().toString());
@@ -165,8 +165,7 @@ class RieIT {
     assertTrue(
         ec2.requests()
             .getFirst()
-            .headers()
-            .get("authorization")
+            .header("authorization")
             .startsWith("AWS4-HMAC-SHA256 Credential=testing/"),
         ec2.requests().toString());
 
@@ -187,7 +186,7 @@ class RieIT {
         put.toString());
     // The alert: one message, naming the failed target and its reason.
     assertEquals(1, sns.published().size(), () -> output());
-    Map<String, String> message = sns.published().getFirst();
+    Map<String, String> message = sns.published().getFirst().params();
     assertEquals(TestAws.TOPIC_ARN, message.get("TopicArn"));
     assertEquals("[ALARM] gone NXDOMAIN", message.get("Subject"));
     assertTrue(message.get("Message").contains("https://gone.example.test/health"));
@@ -216,7 +215,7 @@ class RieIT {
             "DNS_SERVERS",
             "127.0.0.1:" + dns.address().getPort(),
             "AWS_ENDPOINT_URL_CLOUDWATCH",
-            cloudWatch.endpoint().toString()),
+            cloudWatch.uri().toString()),
         30);
 
     LambdaEmulator.Answer outcome =
@@ -289,7 +288,7 @@ class RieIT {
     assertEquals(subject, sent.get("subject").asText());
 
     assertEquals(1, sns.published().size(), () -> output());
-    Map<String, String> message = sns.published().getFirst();
+    Map<String, String> message = sns.published().getFirst().params();
     assertEquals(TestAws.TOPIC_ARN, message.get("TopicArn"));
     assertEquals(subject, message.get("Subject"));
     assertEquals(Map.of("state", List.of("String", "TEST")), SnsEndpoint.attributes(message));
@@ -347,7 +346,7 @@ class RieIT {
             "DNS_SERVERS",
             "127.0.0.1:" + dns.address().getPort(),
             "AWS_ENDPOINT_URL_CLOUDWATCH",
-            cloudWatch.endpoint().toString()),
+            cloudWatch.uri().toString()),
         timeoutSeconds);
     // The emulator counts the init into the first invocation's timeout (Lambda does not): a first
     // invocation that checks nothing takes the cold start, so the timed one has the whole timeout.

@@ -12,7 +12,10 @@ import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
 import health.privatelink.run.Pipeline;
 import health.privatelink.run.Wiring;
+import health.privatelink.testing.AwsTestServer;
+import health.privatelink.testing.CloudWatchTestServer;
 import health.privatelink.testing.HttpTestServer;
+import health.privatelink.testing.SnsEndpoint;
 import health.privatelink.testing.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -119,9 +122,8 @@ class SecurityTest {
       function.credentials =
           StaticCredentialsProvider.create(
               AwsSessionCredentials.create(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN));
-      function.cloudWatch.replyAlways(
-          health.privatelink.testing.CloudWatchTestServer.Reply.SERVER_ERROR);
-      function.sns.failNext(1);
+      function.cloudWatch.replyAlways(CloudWatchTestServer.Reply.SERVER_ERROR);
+      function.sns.replyNext(SnsEndpoint.Reply.SERVER_ERROR);
       String url = "https://" + LoopbackFunction.HOST + ":%d/health?token=" + QUERY_TOKEN + "&v=1";
       String targets =
           "[{\"name\": \"down\", \"url\": \""
@@ -157,7 +159,8 @@ class SecurityTest {
           down.requests().getFirst().startsWith("GET /health?token=" + QUERY_TOKEN + "&v=1 "));
 
       List<String> alerts = new ArrayList<>();
-      for (Map<String, String> request : function.sns.requests()) {
+      for (Map<String, String> request :
+          function.sns.requests().stream().map(AwsTestServer.Request::params).toList()) {
         alerts.add(
             request.getOrDefault("Subject", "") + "\n" + request.getOrDefault("Message", ""));
       }

@@ -1,10 +1,11 @@
 package health.privatelink.publish;
 
-import static health.privatelink.publish.Reports.STARTED_AT;
+import static health.privatelink.testing.TestReports.STARTED_AT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import health.privatelink.publish.DataPoint.Dimension;
 import health.privatelink.publish.DataPoint.Unit;
+import health.privatelink.testing.TestReports;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,7 +28,7 @@ class EmfTest {
 
   @Test
   void aRunIsOneLinePerTargetAndOneForTheRun() {
-    List<DataPoint> points = Metrics.of(Reports.mixed());
+    List<DataPoint> points = Metrics.of(TestReports.mixed());
 
     List<String> lines = Emf.lines(NAMESPACE, points);
 
@@ -37,7 +38,7 @@ class EmfTest {
 
   @Test
   void aFailedTargetsLineCarriesTheFailureUnderTargetAndReason() {
-    List<String> lines = Emf.lines(NAMESPACE, Metrics.of(Reports.mixed()));
+    List<String> lines = Emf.lines(NAMESPACE, Metrics.of(TestReports.mixed()));
 
     long millis = STARTED_AT.toEpochMilli();
     assertEquals(
@@ -90,7 +91,7 @@ class EmfTest {
             "a dimension named like a metric of the line goes to its own line",
             List.of(point("Reason", 1, a), point("F", 1, a, new Dimension("Reason", "X"))),
             2),
-        Arguments.of("150 targets and the run", Metrics.of(Reports.healthyTargets(150)), 151));
+        Arguments.of("150 targets and the run", Metrics.of(TestReports.healthyTargets(150)), 151));
   }
 
   @ParameterizedTest(name = "{0}")

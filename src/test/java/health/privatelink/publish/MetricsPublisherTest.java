@@ -1,6 +1,6 @@
 package health.privatelink.publish;
 
-import static health.privatelink.publish.Reports.STARTED_AT;
+import static health.privatelink.testing.TestReports.STARTED_AT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,12 +14,13 @@ import health.privatelink.check.Report;
 import health.privatelink.config.Config;
 import health.privatelink.config.MetricsMode;
 import health.privatelink.run.Wiring;
+import health.privatelink.testing.AwsTestServer.Reply;
+import health.privatelink.testing.AwsTestServer.Request;
 import health.privatelink.testing.CloudWatchTestServer;
 import health.privatelink.testing.CloudWatchTestServer.Datum;
 import health.privatelink.testing.CloudWatchTestServer.PutMetricData;
-import health.privatelink.testing.CloudWatchTestServer.Reply;
-import health.privatelink.testing.CloudWatchTestServer.Request;
 import health.privatelink.testing.TestAws;
+import health.privatelink.testing.TestReports;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ class MetricsPublisherTest {
 
   /** The production factory, pointed at the loopback CloudWatch. */
   private AwsClients aws() {
-    return TestAws.clients(Map.of("AWS_ENDPOINT_URL_CLOUDWATCH", server.endpoint().toString()));
+    return TestAws.clients(Map.of("AWS_ENDPOINT_URL_CLOUDWATCH", server.uri().toString()));
   }
 
   @AfterEach
@@ -74,7 +75,7 @@ class MetricsPublisherTest {
     assertEquals(List.of(), server.requests(), "a priming call reached the endpoint");
 
     // The primed client still sends real calls.
-    apiPublisher().publish(Reports.healthyTargets(1), Deadline.after(Duration.ofSeconds(5)));
+    apiPublisher().publish(TestReports.healthyTargets(1), Deadline.after(Duration.ofSeconds(5)));
     assertEquals(1, server.putMetricDataCalls().size());
   }
 
@@ -102,7 +103,7 @@ class MetricsPublisherTest {
 
     assertEquals(1, built.get());
     assertEquals(List.of(), server.requests(), "preparing sent a call");
-    publisher.publish(Reports.healthyTargets(1), Deadline.after(Duration.ofSeconds(5)));
+    publisher.publish(TestReports.healthyTargets(1), Deadline.after(Duration.ofSeconds(5)));
     assertEquals(1, built.get(), "the first publish built a second client");
     assertEquals(1, server.putMetricDataCalls().size());
     assertEquals(Optional.empty(), publisher(MetricsMode.EMF, neverBuilt()).prepare());
@@ -175,7 +176,7 @@ class MetricsPublisherTest {
 
   @Test
   void apiSendsEveryDataPointInOneCallStampedAtTheRunsStart() {
-    Report report = Reports.mixed();
+    Report report = TestReports.mixed();
 
     MetricsOutcome outcome = apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(5)));
 
@@ -190,7 +191,7 @@ class MetricsPublisherTest {
     assertTrue(
         request.header("Authorization").contains("/us-east-1/monitoring/aws4_request"),
         request.header("Authorization"));
-    PutMetricData call = request.putMetricData();
+    PutMetricData call = CloudWatchTestServer.putMetricData(request);
     assertEquals(NAMESPACE, call.namespace());
     assertEquals(
         List.of(
@@ -211,7 +212,7 @@ class MetricsPublisherTest {
 
   @Test
   void emfLinesCarryTheSameDataPointsAsTheApi() {
-    Report report = Reports.mixed();
+    Report report = TestReports.mixed();
     apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(5)));
 
     publisher(MetricsMode.EMF, neverBuilt()).publish(report, Deadline.after(Duration.ofSeconds(5)));
@@ -235,7 +236,7 @@ class MetricsPublisherTest {
   @ParameterizedTest(name = "{0} healthy, {1} failed targets: calls of {2}")
   @MethodSource("sizes")
   void apiSplitsOnlyPastOneThousandDataPoints(int healthy, int failed, List<Integer> calls) {
-    Report report = Reports.sized(healthy, failed);
+    Report report = TestReports.sized(healthy, failed);
     List<DataPoint> points = Metrics.of(report);
 
     MetricsOutcome outcome = apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(10)));
@@ -275,7 +276,7 @@ class MetricsPublisherTest {
   void aFailedCallFallsBackToEmfWithinTheDeadline(Reply reply, String error, int attempts)
       throws Exception {
     server.replyAlways(reply);
-    Report report = Reports.mixed();
+    Report report = TestReports.mixed();
     Duration budget = Duration.ofMillis(1500);
 
     long start = System.nanoTime();
@@ -311,7 +312,7 @@ class MetricsPublisherTest {
     server.replyNext(Reply.SERVER_ERROR, Reply.THROTTLING);
 
     MetricsOutcome outcome =
-        apiPublisher().publish(Reports.mixed(), Deadline.after(Duration.ofSeconds(10)));
+        apiPublisher().publish(TestReports.mixed(), Deadline.after(Duration.ofSeconds(10)));
 
     assertEquals(new MetricsOutcome("api", 11, 11, 0, Optional.empty()), outcome);
     assertEquals(3, server.requests().size());
@@ -321,7 +322,7 @@ class MetricsPublisherTest {
   @Test
   void whenALaterCallFailsOnlyItsDataPointsAreWrittenAsEmf() {
     server.replyNext(Reply.OK).replyAlways(Reply.SERVER_ERROR);
-    Report report = Reports.healthyTargets(150);
+    Report report = TestReports.healthyTargets(150);
     List<DataPoint> points = Metrics.of(report);
 
     MetricsOutcome outcome = apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(5)));
@@ -341,7 +342,7 @@ class MetricsPublisherTest {
   void withNoTimeLeftTheCallIsNotStartedAndEverythingGoesToEmf() {
     Deadline almostOver = Deadline.after(CloudWatchApi.MIN_CALL_TIME.minusMillis(10));
 
-    MetricsOutcome outcome = apiPublisher().publish(Reports.mixed(), almostOver);
+    MetricsOutcome outcome = apiPublisher().publish(TestReports.mixed(), almostOver);
 
     assertEquals(List.of(), server.requests());
     assertEquals(11, outcome.writtenAsEmf());
@@ -351,7 +352,7 @@ class MetricsPublisherTest {
 
   @Test
   void emfModeWritesLinesAndNeverBuildsAClient() {
-    Report report = Reports.mixed();
+    Report report = TestReports.mixed();
 
     MetricsOutcome outcome =
         publisher(MetricsMode.EMF, neverBuilt())
@@ -369,7 +370,7 @@ class MetricsPublisherTest {
   void offModeWritesNothingAndNeverBuildsAClient() {
     MetricsOutcome outcome =
         publisher(MetricsMode.OFF, neverBuilt())
-            .publish(Reports.mixed(), Deadline.after(Duration.ofSeconds(5)));
+            .publish(TestReports.mixed(), Deadline.after(Duration.ofSeconds(5)));
 
     assertEquals(new MetricsOutcome("off", 0, 0, 0, Optional.empty()), outcome);
     assertEquals(List.of(), outputLines());
@@ -381,8 +382,8 @@ class MetricsPublisherTest {
     AtomicInteger built = new AtomicInteger();
     MetricsPublisher publisher = countingApiPublisher(built);
 
-    publisher.publish(Reports.mixed(), Deadline.after(Duration.ofSeconds(5)));
-    publisher.publish(Reports.mixed(), Deadline.after(Duration.ofSeconds(5)));
+    publisher.publish(TestReports.mixed(), Deadline.after(Duration.ofSeconds(5)));
+    publisher.publish(TestReports.mixed(), Deadline.after(Duration.ofSeconds(5)));
 
     assertEquals(1, built.get());
     assertEquals(2, server.putMetricDataCalls().size());
@@ -402,9 +403,9 @@ class MetricsPublisherTest {
             });
 
     MetricsOutcome first =
-        publisher.publish(Reports.mixed(), Deadline.after(Duration.ofSeconds(5)));
+        publisher.publish(TestReports.mixed(), Deadline.after(Duration.ofSeconds(5)));
     MetricsOutcome second =
-        publisher.publish(Reports.mixed(), Deadline.after(Duration.ofSeconds(5)));
+        publisher.publish(TestReports.mixed(), Deadline.after(Duration.ofSeconds(5)));
 
     assertEquals(
         new MetricsOutcome(
@@ -423,7 +424,7 @@ class MetricsPublisherTest {
   void fromConfigPublishesInTheConfiguredModeAndNamespace() {
     Config config =
         new Config(
-            List.of(Reports.target("prefect-api")),
+            List.of(TestReports.target("prefect-api")),
             List.of(),
             List.of(),
             Duration.ofSeconds(5),
@@ -436,7 +437,7 @@ class MetricsPublisherTest {
             List.of(),
             Optional.empty(),
             List.of());
-    Report report = Reports.mixed();
+    Report report = TestReports.mixed();
 
     MetricsOutcome outcome =
         Wiring.metrics(config, aws(), stdout)

@@ -1,10 +1,10 @@
 package health.privatelink.publish;
 
-import static health.privatelink.publish.Reports.STARTED_AT;
-import static health.privatelink.publish.Reports.failed;
-import static health.privatelink.publish.Reports.healthy;
-import static health.privatelink.publish.Reports.ms;
-import static health.privatelink.publish.Reports.report;
+import static health.privatelink.testing.TestReports.STARTED_AT;
+import static health.privatelink.testing.TestReports.failed;
+import static health.privatelink.testing.TestReports.healthy;
+import static health.privatelink.testing.TestReports.ms;
+import static health.privatelink.testing.TestReports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -212,7 +212,7 @@ class MetricsTest {
 
   @Test
   void targetsKeepTheirConfiguredOrderAndTheRunCountsTheFailedOnes() {
-    Report report = Reports.mixed();
+    Report report = TestReports.mixed();
 
     List<DataPoint> points = Metrics.of(report);
 

@@ -24,6 +24,7 @@ import health.privatelink.dns.DnsResolver;
 import health.privatelink.probe.HttpProber;
 import health.privatelink.testing.DnsTestServer;
 import health.privatelink.testing.Ec2TestServer;
+import health.privatelink.testing.ForwardingStateStore;
 import health.privatelink.testing.TestAws;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -187,23 +188,12 @@ class PipelineTest {
     AtomicLong readStarted = new AtomicLong();
     MemoryStateStore memory = new MemoryStateStore();
     StateStore store =
-        new StateStore() {
+        new ForwardingStateStore(memory) {
           @Override
           public Map<String, AlertState> load(
               Collection<String> targets, Instant now, Deadline deadline) {
             readStarted.set(System.nanoTime());
-            return memory.load(targets, now, deadline);
-          }
-
-          @Override
-          public boolean replace(
-              String target, long expectedVersion, AlertState next, Deadline deadline) {
-            return memory.replace(target, expectedVersion, next, deadline);
-          }
-
-          @Override
-          public String describe() {
-            return "memory";
+            return super.load(targets, now, deadline);
           }
         };
     PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);

@@ -5,87 +5,38 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import com.fasterxml.jackson.dataformat.cbor.CBORParser;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A CloudWatch endpoint on 127.0.0.1 for the real SDK client: it decodes PutMetricData and
- * GetMetricData as the SDK sends them (Smithy RPC v2 CBOR, {@code POST
- * /service/GraniteServiceVersion20100801/operation/...}, gzipped when large), records every
- * request, and answers as scripted: success, a 500, throttling, or never. GetMetricData answers
- * from the series given to {@link #series}. A body it cannot decode fails the test through {@link
- * #requests()}.
+ * A CloudWatch endpoint on 127.0.0.1 for the real SDK client: it decodes PutMetricData as the SDK
+ * sends it (Smithy RPC v2 CBOR, {@code POST /service/GraniteServiceVersion20100801/operation/...},
+ * gzipped when large), records every request, and answers as scripted: success, a 500, throttling,
+ * or never. A body it cannot decode fails the test through {@link #requests()}.
  */
-public final class CloudWatchTestServer implements AutoCloseable {
+public final class CloudWatchTestServer extends AwsTestServer<CloudWatchTestServer> {
+  private static final String OPERATION_PREFIX =
+      "/service/GraniteServiceVersion20100801/operation/";
+
   /** The path the SDK posts PutMetricData to under RPC v2. */
-  public static final String PUT_METRIC_DATA_PATH =
-      "/service/GraniteServiceVersion20100801/operation/PutMetricData";
+  public static final String PUT_METRIC_DATA_PATH = OPERATION_PREFIX + "PutMetricData";
 
   /** The path the SDK posts GetMetricData to under RPC v2. */
   public static final String GET_METRIC_DATA_PATH =
       "/service/GraniteServiceVersion20100801/operation/GetMetricData";
 
   private static final CBORFactory CBOR = new CBORFactory();
-
-  /** How the server answers one request. */
-  public enum Reply {
-    /** 200 with an empty CBOR object, as CloudWatch answers PutMetricData. */
-    OK,
-    /** 500 InternalServiceFault. */
-    SERVER_ERROR,
-    /** 400 Throttling, CloudWatch's rate limit. */
-    THROTTLING,
-    /** Reads the request and never answers, until the server closes. */
-    HANG
-  }
-
-  /**
-   * One request as it arrived.
-   *
-   * @param method the HTTP method
-   * @param path the request path
-   * @param headers by lower-case name
-   * @param body the decoded CBOR body: maps, lists, strings, numbers, and {@link Instant} for
-   *     values tagged as epoch time
-   */
-  public record Request(
-      String method, String path, Map<String, List<String>> headers, Object body) {
-
-    /** The first value of a header, or null. */
-    public String header(String name) {
-      List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
-      return values == null || values.isEmpty() ? null : values.getFirst();
-    }
-
-    /** The body read as a PutMetricData input. */
-    public PutMetricData putMetricData() {
-      return PutMetricData.from(body);
-    }
-  }
 
   /** A decoded PutMetricData input. */
   public record PutMetricData(String namespace, List<Datum> metricData) {
@@ -120,13 +71,6 @@ public final class CloudWatchTestServer implements AutoCloseable {
   public record Datum(
       String name, Map<String, String> dimensions, String unit, double value, Instant timestamp) {}
 
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool();
-  private final List<Request> requests = new CopyOnWriteArrayList<>();
-  private final List<Throwable> failures = new CopyOnWriteArrayList<>();
-  private final Deque<Reply> script = new ArrayDeque<>();
-  private final CountDownLatch closing = new CountDownLatch(1);
-  private Reply otherwise = Reply.OK;
   private final List<Series> series = new CopyOnWriteArrayList<>();
 
   /** A stored metric's data points, as GetMetricData returns them for a query naming it exactly. */
@@ -137,25 +81,19 @@ public final class CloudWatchTestServer implements AutoCloseable {
       List<Instant> timestamps,
       List<Double> values) {}
 
-  private CloudWatchTestServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", this::handle);
-    server.setExecutor(executor);
-    server.start();
-  }
+  private CloudWatchTestServer() {}
 
   /** Starts a server on a free port of 127.0.0.1, answering {@link Reply#OK}. */
   public static CloudWatchTestServer start() {
-    try {
-      return new CloudWatchTestServer();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new CloudWatchTestServer().listen();
   }
 
-  /** The endpoint to give the client's {@code endpointOverride}. */
-  public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  /**
+   * A request's body read as a PutMetricData input: the decoded CBOR, maps, lists, strings,
+   * numbers, and {@link Instant} for values tagged as epoch time.
+   */
+  public static PutMetricData putMetricData(Request request) {
+    return PutMetricData.from(request.body());
   }
 
   /**
@@ -179,138 +117,71 @@ public final class CloudWatchTestServer implements AutoCloseable {
     return this;
   }
 
-  /** Answers every request not scripted by {@link #replyNext} this way. */
-  public synchronized CloudWatchTestServer replyAlways(Reply reply) {
-    otherwise = reply;
-    return this;
-  }
-
-  /** Answers the next requests in this order, then as {@link #replyAlways} says. */
-  public synchronized CloudWatchTestServer replyNext(Reply... replies) {
-    script.addAll(List.of(replies));
-    return this;
-  }
-
-  /**
-   * Every request so far, in the order they arrived.
-   *
-   * @throws AssertionError when a request could not be decoded
-   */
-  public List<Request> requests() {
-    if (!failures.isEmpty()) {
-      throw new AssertionError("the test server could not decode a request", failures.getFirst());
-    }
-    return List.copyOf(requests);
-  }
-
-  /** Forgets the requests recorded so far, so that a long test does not keep them all. */
-  public void forgetRequests() {
-    requests.clear();
-  }
-
   /** The PutMetricData inputs so far, in order. */
   public List<PutMetricData> putMetricDataCalls() {
     return requests().stream()
         .filter(r -> r.path().equals(PUT_METRIC_DATA_PATH))
-        .map(Request::putMetricData)
+        .map(CloudWatchTestServer::putMetricData)
         .toList();
   }
 
-  private synchronized Reply nextReply() {
-    Reply next = script.pollFirst();
-    return next == null ? otherwise : next;
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      Request request;
-      try {
-        request = read(exchange);
-      } catch (IOException | RuntimeException e) {
-        // Kept for requests(), so a body the server cannot decode fails the test that sent it.
-        failures.add(e);
-        send(exchange, 400, Map.of(), Map.of("__type", "SerializationException"));
-        return;
-      }
-      requests.add(request);
-      switch (nextReply()) {
-        case OK -> {
-          if (request.path().equals(GET_METRIC_DATA_PATH)) {
-            sendMetricData(exchange, request.body());
-          } else {
-            send(exchange, 200, Map.of(), Map.of());
-          }
-        }
-        case SERVER_ERROR ->
-            send(
-                exchange,
-                500,
-                Map.of("x-amzn-query-error", "InternalServiceError;Receiver"),
-                Map.of(
-                    "__type", "com.amazonaws.cloudwatch#InternalServiceFault",
-                    "message", "Internal service error from the test server"));
-        case THROTTLING ->
-            send(
-                exchange,
-                400,
-                Map.of("x-amzn-query-error", "Throttling;Sender"),
-                Map.of(
-                    "__type", "com.amazon.coral.availability#ThrottlingException",
-                    "message", "Rate exceeded"));
-        case HANG -> {
-          // Holds the connection open without a byte of answer; bounded so a forgotten server
-          // cannot keep a thread forever.
-          if (!closing.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("test server held a request for 60 s");
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static Request read(HttpExchange exchange) throws IOException {
-    byte[] bytes = exchange.getRequestBody().readAllBytes();
-    Map<String, List<String>> headers = new TreeMap<>();
-    exchange
-        .getRequestHeaders()
-        .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values));
-    if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+  @Override
+  protected Decoded decode(
+      String method, String path, Map<String, List<String>> headers, byte[] bytes)
+      throws IOException {
+    List<String> encoding = headers.getOrDefault("content-encoding", List.of());
+    if (!encoding.isEmpty() && "gzip".equalsIgnoreCase(encoding.getFirst())) {
       // PutMetricData carries the requestCompression trait: the SDK gzips bodies of 10 KiB and
       // more.
       try (InputStream gzip = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
         bytes = gzip.readAllBytes();
       }
     }
-    return new Request(
-        exchange.getRequestMethod(),
-        exchange.getRequestURI().getPath(),
-        headers,
-        bytes.length == 0 ? null : decode(bytes));
+    String action =
+        path.startsWith(OPERATION_PREFIX) ? path.substring(OPERATION_PREFIX.length()) : path;
+    return new Decoded(action, Map.of(), bytes.length == 0 ? null : decode(bytes));
   }
 
-  private static void send(
-      HttpExchange exchange, int status, Map<String, String> headers, Map<String, String> body)
-      throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (CBORGenerator cbor = CBOR.createGenerator(bytes)) {
-      cbor.writeStartObject();
-      for (Map.Entry<String, String> field : body.entrySet()) {
-        cbor.writeStringField(field.getKey(), field.getValue());
-      }
-      cbor.writeEndObject();
+  @Override
+  protected Response answer(Request request) {
+    if (request.path().equals(GET_METRIC_DATA_PATH)) {
+      return metricData(request.body());
     }
-    exchange.getResponseHeaders().set("Content-Type", "application/cbor");
-    exchange.getResponseHeaders().set("smithy-protocol", "rpc-v2-cbor");
-    headers.forEach(exchange.getResponseHeaders()::set);
-    exchange.sendResponseHeaders(status, bytes.size());
-    exchange.getResponseBody().write(bytes.toByteArray());
+    return cbor(200, Map.of(), Map.of());
+  }
+
+  @Override
+  protected Response fault(Reply reply, Throwable cause) {
+    return switch (reply) {
+      case THROTTLING ->
+          cbor(
+              400,
+              Map.of("x-amzn-query-error", "Throttling;Sender"),
+              Map.of(
+                  "__type", "com.amazon.coral.availability#ThrottlingException",
+                  "message", "Rate exceeded"));
+      case DENIED ->
+          cbor(
+              403,
+              Map.of("x-amzn-query-error", "AccessDenied;Sender"),
+              Map.of(
+                  "__type", "com.amazon.coral.service#AccessDeniedException",
+                  "message", "not authorized to perform cloudwatch:PutMetricData"));
+      default ->
+          cause == null
+              ? cbor(
+                  500,
+                  Map.of("x-amzn-query-error", "InternalServiceError;Receiver"),
+                  Map.of(
+                      "__type", "com.amazonaws.cloudwatch#InternalServiceFault",
+                      "message", "Internal service error from the test server"))
+              : cbor(400, Map.of(), Map.of("__type", "SerializationException"));
+    };
   }
 
   /** GetMetricData's answer: one result per query, with the stored series it names, if any. */
   @SuppressWarnings("unchecked")
-  private void sendMetricData(HttpExchange exchange, Object body) throws IOException {
+  private Response metricData(Object body) {
     Map<String, Object> input = (Map<String, Object>) body;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (CBORGenerator cbor = CBOR.createGenerator(bytes)) {
@@ -351,11 +222,30 @@ public final class CloudWatchTestServer implements AutoCloseable {
       }
       cbor.writeEndArray();
       cbor.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    exchange.getResponseHeaders().set("Content-Type", "application/cbor");
-    exchange.getResponseHeaders().set("smithy-protocol", "rpc-v2-cbor");
-    exchange.sendResponseHeaders(200, bytes.size());
-    exchange.getResponseBody().write(bytes.toByteArray());
+    return new Response(
+        200,
+        Map.of("Content-Type", "application/cbor", "smithy-protocol", "rpc-v2-cbor"),
+        bytes.toByteArray());
+  }
+
+  private static Response cbor(int status, Map<String, String> headers, Map<String, String> body) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (CBORGenerator cbor = CBOR.createGenerator(bytes)) {
+      cbor.writeStartObject();
+      for (Map.Entry<String, String> field : body.entrySet()) {
+        cbor.writeStringField(field.getKey(), field.getValue());
+      }
+      cbor.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> all = new LinkedHashMap<>(headers);
+    all.put("Content-Type", "application/cbor");
+    all.put("smithy-protocol", "rpc-v2-cbor");
+    return new Response(status, all, bytes.toByteArray());
   }
 
   /** Decodes one CBOR value into plain Java values; tag 1 (epoch time) becomes an Instant. */
@@ -408,13 +298,5 @@ public final class CloudWatchTestServer implements AutoCloseable {
       return Instant.ofEpochMilli(Math.round(seconds.doubleValue() * 1000));
     }
     return value;
-  }
-
-  /** Releases held requests and stops the server. */
-  @Override
-  public void close() {
-    closing.countDown();
-    server.stop(0);
-    executor.shutdownNow();
   }
 }

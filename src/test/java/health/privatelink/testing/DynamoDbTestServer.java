@@ -5,14 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,9 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -41,7 +33,7 @@ import java.util.zip.CRC32;
  * request, and {@link #leaveUnprocessed} makes BatchGetItem leave keys unprocessed as DynamoDB does
  * under throttling.
  */
-public final class DynamoDbTestServer implements AutoCloseable {
+public final class DynamoDbTestServer extends AwsTestServer<DynamoDbTestServer> {
   /** DynamoDB's limit on the keys in one BatchGetItem. */
   public static final int MAX_BATCH_KEYS = 100;
 
@@ -57,22 +49,6 @@ public final class DynamoDbTestServer implements AutoCloseable {
 
   private static final Pattern EQUALS = Pattern.compile("(#\\w+)\\s*=\\s*(:\\w+)");
 
-  /**
-   * One request as it arrived.
-   *
-   * @param operation the {@code X-Amz-Target} after {@code DynamoDB_20120810.}
-   * @param body the JSON body
-   */
-  public record Request(String operation, JsonNode body) {
-
-    /** The keys a BatchGetItem asked for in {@code table}, in order; empty for other calls. */
-    public List<JsonNode> keys(String table) {
-      List<JsonNode> keys = new ArrayList<>();
-      body.path("RequestItems").path(table).path("Keys").forEach(keys::add);
-      return keys;
-    }
-  }
-
   /** A table: its key attribute and its items by the key's value ({@code {"S": ...}}). */
   private record Table(String keyAttribute, Map<JsonNode, ObjectNode> items) {}
 
@@ -86,33 +62,22 @@ public final class DynamoDbTestServer implements AutoCloseable {
     }
   }
 
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool();
-  private final List<Request> requests = new CopyOnWriteArrayList<>();
-  private final List<Throwable> failures = new CopyOnWriteArrayList<>();
   private final Map<String, Table> tables = new HashMap<>();
   private int unprocessedPerCall;
   private int unprocessedCalls;
 
-  private DynamoDbTestServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", this::handle);
-    server.setExecutor(executor);
-    server.start();
-  }
+  private DynamoDbTestServer() {}
 
   /** Starts a server on a free port of 127.0.0.1, without tables. */
   public static DynamoDbTestServer start() {
-    try {
-      return new DynamoDbTestServer();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new DynamoDbTestServer().listen();
   }
 
-  /** The endpoint to give the client's {@code endpointOverride}. */
-  public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  /** The keys a BatchGetItem asked for in {@code table}, in order; empty for other calls. */
+  public static List<JsonNode> keys(Request request, String table) {
+    List<JsonNode> keys = new ArrayList<>();
+    ((JsonNode) request.body()).path("RequestItems").path(table).path("Keys").forEach(keys::add);
+    return keys;
   }
 
   /** Creates an empty table whose partition key is the string attribute {@code keyAttribute}. */
@@ -138,109 +103,110 @@ public final class DynamoDbTestServer implements AutoCloseable {
     return this;
   }
 
-  /**
-   * Every request so far, in the order they arrived, refused ones included.
-   *
-   * @throws AssertionError when a request did not follow the protocol
-   */
-  public List<Request> requests() {
-    if (!failures.isEmpty()) {
-      throw new AssertionError(
-          "the test server got a request off the protocol", failures.getFirst());
-    }
-    return List.copyOf(requests);
-  }
-
-  /** The requests for {@code operation} so far, in order. */
-  public List<Request> requests(String operation) {
-    return requests().stream().filter(r -> r.operation().equals(operation)).toList();
-  }
-
-  /** Forgets the requests recorded so far, such as those that set a test up. */
-  public void forgetRequests() {
-    requests.clear();
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      byte[] answer;
-      int status = 200;
-      try {
-        answer = JSON.writeValueAsBytes(answer(exchange));
-      } catch (RuntimeException e) {
-        // A bug here, kept for requests() rather than lost in the server's thread.
-        failures.add(e);
-        status = 500;
-        answer =
-            JSON.writeValueAsBytes(
-                Map.of(
-                    "__type",
-                    DYNAMODB + "InternalServerError",
-                    "message",
-                    String.valueOf(e.getMessage())));
-      } catch (Refused refused) {
-        status = 400;
-        answer =
-            JSON.writeValueAsBytes(Map.of("__type", refused.type, "message", refused.getMessage()));
-      }
-      exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-      exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-      // DynamoDB sends a CRC32 of the body, and the SDK checks it when present.
-      CRC32 crc = new CRC32();
-      crc.update(answer);
-      exchange.getResponseHeaders().set("x-amz-crc32", Long.toString(crc.getValue()));
-      exchange.sendResponseHeaders(status, answer.length);
-      exchange.getResponseBody().write(answer);
-    }
-  }
-
-  private JsonNode answer(HttpExchange exchange) throws IOException, Refused {
-    String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-    byte[] bytes = exchange.getRequestBody().readAllBytes();
-    if (!exchange.getRequestMethod().equals("POST")
-        || !exchange.getRequestURI().getPath().equals("/")
+  @Override
+  protected Decoded decode(
+      String method, String path, Map<String, List<String>> headers, byte[] bytes)
+      throws OffProtocol {
+    String target = first(headers, "x-amz-target");
+    String contentType = first(headers, "content-type");
+    if (!method.equals("POST")
+        || !path.equals("/")
         || contentType == null
         || !contentType.startsWith(CONTENT_TYPE)
         || target == null
         || !target.startsWith(TARGET_PREFIX)) {
-      // Kept for requests(), so a request off the protocol fails the test that sent it.
-      failures.add(
-          new IllegalArgumentException(
-              exchange.getRequestMethod()
-                  + " "
-                  + exchange.getRequestURI()
-                  + " with Content-Type "
-                  + contentType
-                  + " and X-Amz-Target "
-                  + target));
-      throw new Refused(
-          "com.amazon.coral.service#UnknownOperationException", "Unknown operation " + target);
+      throw new OffProtocol(
+          method + " " + path + " with Content-Type " + contentType + " and X-Amz-Target " + target,
+          json(
+              400,
+              "com.amazon.coral.service#UnknownOperationException",
+              "Unknown operation " + target));
     }
     JsonNode body;
     try {
       body = JSON.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      failures.add(e);
-      throw new Refused("com.amazon.coral.service#SerializationException", e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new OffProtocol(
+          String.valueOf(e.getMessage()),
+          json(400, "com.amazon.coral.service#SerializationException", e.getMessage()));
     }
     if (body == null || !body.isObject()) {
-      failures.add(new IllegalArgumentException("the body is not a JSON object"));
-      throw new Refused("com.amazon.coral.service#SerializationException", "not a JSON object");
+      throw new OffProtocol(
+          "the body is not a JSON object",
+          json(400, "com.amazon.coral.service#SerializationException", "not a JSON object"));
     }
-    String operation = target.substring(TARGET_PREFIX.length());
-    requests.add(new Request(operation, body));
-    synchronized (this) {
-      return switch (operation) {
-        case "BatchGetItem" -> batchGetItem(body);
-        case "PutItem" -> putItem(body);
-        case "GetItem" -> getItem(body);
-        default ->
-            throw new Refused(
-                "com.amazon.coral.service#UnknownOperationException",
-                "the test server does not serve " + operation);
-      };
+    return new Decoded(target.substring(TARGET_PREFIX.length()), Map.of(), body);
+  }
+
+  @Override
+  protected Response answer(Request request) {
+    JsonNode body = (JsonNode) request.body();
+    try {
+      synchronized (this) {
+        return json(
+            200,
+            switch (request.action()) {
+              case "BatchGetItem" -> batchGetItem(body);
+              case "PutItem" -> putItem(body);
+              case "GetItem" -> getItem(body);
+              default ->
+                  throw new Refused(
+                      "com.amazon.coral.service#UnknownOperationException",
+                      "the test server does not serve " + request.action());
+            });
+      }
+    } catch (Refused refused) {
+      return json(400, refused.type, refused.getMessage());
     }
+  }
+
+  @Override
+  protected Response fault(Reply reply, Throwable cause) {
+    return switch (reply) {
+      case THROTTLING ->
+          json(400, DYNAMODB + "ThrottlingException", "Rate of requests exceeds the allowed rate");
+      case DENIED ->
+          json(
+              400,
+              "com.amazon.coral.service#AccessDeniedException",
+              "not authorized to perform this action");
+      default ->
+          json(
+              500,
+              DYNAMODB + "InternalServerError",
+              cause == null ? "Internal server error" : String.valueOf(cause.getMessage()));
+    };
+  }
+
+  private static String first(Map<String, List<String>> headers, String name) {
+    List<String> values = headers.get(name);
+    return values == null || values.isEmpty() ? null : values.getFirst();
+  }
+
+  private static Response json(int status, String type, String message) {
+    return json(status, JSON.createObjectNode().put("__type", type).put("message", message));
+  }
+
+  private static Response json(int status, JsonNode answer) {
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(answer);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+    // DynamoDB sends a CRC32 of the body, and the SDK checks it when present.
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    return new Response(
+        status,
+        Map.of(
+            "Content-Type",
+            CONTENT_TYPE,
+            "x-amzn-RequestId",
+            UUID.randomUUID().toString(),
+            "x-amz-crc32",
+            Long.toString(crc.getValue())),
+        bytes);
   }
 
   /** A key asked for: the table, the key as sent, and the key attribute's value. */
@@ -471,12 +437,5 @@ public final class DynamoDbTestServer implements AutoCloseable {
 
   private static Refused validation(String message) {
     return new Refused(VALIDATION, message);
-  }
-
-  /** Stops the server. */
-  @Override
-  public void close() {
-    server.stop(0);
-    executor.shutdownNow();
   }
 }

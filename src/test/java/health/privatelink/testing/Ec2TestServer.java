@@ -1,29 +1,14 @@
 package health.privatelink.testing;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import health.privatelink.diagnose.NetworkAcl;
 import health.privatelink.diagnose.NetworkInterface;
 import health.privatelink.diagnose.SecurityGroup;
 import health.privatelink.diagnose.VpcEndpoint;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * EC2 on 127.0.0.1, speaking the query protocol (form POST in, XML out) as EC2 does for the calls
@@ -31,38 +16,11 @@ import java.util.concurrent.TimeUnit;
  * DescribeNetworkInterfaces, DescribeNetworkAcls and DescribeVpcAttribute, with the filters it
  * uses. Each test describes its account with {@link #endpoint}, {@link #service}, {@link #group},
  * {@link #networkInterface}, {@link #endpointInterface}, {@link #networkAcl} and {@link
- * #vpcAttributes}; every request is recorded; {@link #replyAlways} makes it deny or hang instead.
+ * #vpcAttributes}; every request is recorded; {@link #replyNext} and {@link #replyAlways} make it
+ * deny, throttle, fail, drop or hang instead.
  */
-public final class Ec2TestServer implements AutoCloseable {
+public final class Ec2TestServer extends QueryTestServer<Ec2TestServer> {
 
-  /** How the server answers. */
-  public enum Reply {
-    /** From the described account. */
-    OK,
-    /** HTTP 403 UnauthorizedOperation, as EC2 answers a role without the permission. */
-    DENIED,
-    /** Reads the request and never answers, until the server closes. */
-    HANG
-  }
-
-  /**
-   * One request as it arrived.
-   *
-   * @param action the {@code Action} parameter
-   * @param params every form parameter, {@code Action} and {@code Version} included
-   * @param headers by lower-case name
-   */
-  public record Request(String action, Map<String, String> params, Map<String, String> headers) {
-
-    /** The values of filter {@code name}, in order; empty when the request has no such filter. */
-    public List<String> filter(String name) {
-      return Ec2TestServer.filter(params, name);
-    }
-  }
-
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool();
-  private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<VpcEndpoint> endpoints = new CopyOnWriteArrayList<>();
   private final Map<String, List<String>> services = new LinkedHashMap<>();
   private final Map<String, SecurityGroup> groups = new LinkedHashMap<>();
@@ -70,27 +28,12 @@ public final class Ec2TestServer implements AutoCloseable {
   private final List<NetworkInterface> placedInterfaces = new CopyOnWriteArrayList<>();
   private final List<NetworkAcl> acls = new CopyOnWriteArrayList<>();
   private final Map<String, Map<String, Boolean>> vpcAttributes = new LinkedHashMap<>();
-  private final CountDownLatch closing = new CountDownLatch(1);
-  private volatile Reply reply = Reply.OK;
 
-  private Ec2TestServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", this::handle);
-    server.setExecutor(executor);
-    server.start();
-  }
+  private Ec2TestServer() {}
 
+  /** Starts a server on a free port of 127.0.0.1 with an empty account. */
   public static Ec2TestServer start() {
-    try {
-      return new Ec2TestServer();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The endpoint to give the client. */
-  public URI uri() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return new Ec2TestServer().listen();
   }
 
   /** Adds a VPC endpoint to the account. */
@@ -138,64 +81,30 @@ public final class Ec2TestServer implements AutoCloseable {
     return this;
   }
 
-  public Ec2TestServer replyAlways(Reply reply) {
-    this.reply = reply;
-    return this;
-  }
-
-  /** Every request so far, in order. */
-  public List<Request> requests() {
-    return List.copyOf(requests);
-  }
-
-  /** The actions requested so far, in order. */
-  public List<String> actions() {
-    return requests().stream().map(Request::action).toList();
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      Map<String, String> params = new LinkedHashMap<>();
-      for (String pair : body.split("&")) {
-        if (pair.isEmpty()) {
-          continue;
-        }
-        int eq = pair.indexOf('=');
-        params.put(
-            URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-      Map<String, String> headers = new TreeMap<>();
-      exchange
-          .getRequestHeaders()
-          .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.getFirst()));
-      String action = params.getOrDefault("Action", "");
-      requests.add(new Request(action, params, headers));
-      switch (reply) {
-        case HANG -> {
-          if (!closing.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("test server held a request for 60 s");
-          }
-        }
-        case DENIED ->
-            send(
-                exchange,
-                403,
-                error(
-                    "UnauthorizedOperation", "You are not authorized to perform this operation."));
-        case OK -> {
-          String answer = answer(action, params);
-          if (answer == null) {
-            send(exchange, 400, error("InvalidAction", "The action " + action + " is not valid"));
-          } else {
-            send(exchange, 200, answer);
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  @Override
+  protected Response answer(Request request) {
+    String answer = answer(request.action(), request.params());
+    if (answer == null) {
+      return xml(400, error("InvalidAction", "The action " + request.action() + " is not valid"));
     }
+    return xml(200, answer);
+  }
+
+  @Override
+  protected Response fault(Reply reply, Throwable cause) {
+    return switch (reply) {
+      case DENIED ->
+          xml(
+              403,
+              error("UnauthorizedOperation", "You are not authorized to perform this operation."));
+      case THROTTLING -> xml(503, error("RequestLimitExceeded", "Request limit exceeded."));
+      default ->
+          xml(
+              500,
+              error(
+                  "InternalError",
+                  cause == null ? "An internal error has occurred" : String.valueOf(cause)));
+    };
   }
 
   private synchronized String answer(String action, Map<String, String> params) {
@@ -464,21 +373,12 @@ public final class Ec2TestServer implements AutoCloseable {
     xml.append("</").append(name).append('>');
   }
 
-  static List<String> filter(Map<String, String> params, String name) {
-    for (int i = 1; params.containsKey("Filter." + i + ".Name"); i++) {
-      if (params.get("Filter." + i + ".Name").equals(name)) {
-        return numbered(params, "Filter." + i + ".Value");
-      }
-    }
-    return List.of();
+  private static List<String> filter(Map<String, String> params, String name) {
+    return QueryProtocol.filter(params, name);
   }
 
   private static List<String> numbered(Map<String, String> params, String prefix) {
-    List<String> values = new ArrayList<>();
-    for (int i = 1; params.containsKey(prefix + "." + i); i++) {
-      values.add(params.get(prefix + "." + i));
-    }
-    return values;
+    return QueryProtocol.members(params, prefix);
   }
 
   private static String error(String code, String message) {
@@ -489,25 +389,17 @@ public final class Ec2TestServer implements AutoCloseable {
   }
 
   private static String tag(String name, String value) {
-    return "<" + name + ">" + escape(value) + "</" + name + ">";
+    return QueryProtocol.tag(name, value);
   }
 
   private static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    return QueryProtocol.escape(s);
   }
 
-  private static void send(HttpExchange exchange, int status, String xml) throws IOException {
-    byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/xml;charset=UTF-8");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-  }
-
-  /** Releases held requests and stops the server. */
-  @Override
-  public void close() {
-    closing.countDown();
-    server.stop(0);
-    executor.shutdownNow();
+  private static Response xml(int status, String xml) {
+    return new Response(
+        status,
+        Map.of("Content-Type", "text/xml;charset=UTF-8"),
+        xml.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * memory and once in DynamoDB (moto on loopback). With DynamoDB every run uses a new alerter, as if
  * each run were a cold start: the table alone must carry the state.
  */
-class AlertSequenceTest {
+class AlertSequenceIT {
   static final String TABLE = "privatelink-health-state";
   @RegisterExtension static final MotoStateTable STATE = new MotoStateTable(TABLE);
 

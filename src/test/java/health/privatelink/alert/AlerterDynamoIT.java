@@ -10,6 +10,8 @@ import health.privatelink.Deadline;
 import health.privatelink.Log;
 import health.privatelink.Reason;
 import health.privatelink.check.Report;
+import health.privatelink.testing.AwsTestServer.Reply;
+import health.privatelink.testing.ForwardingStateStore;
 import health.privatelink.testing.MotoStateTable;
 import health.privatelink.testing.SilentServer;
 import health.privatelink.testing.SnsEndpoint;
@@ -45,7 +47,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * and a publish that fails while the table works. moto serves the table, {@link SnsEndpoint} the
  * topic, both on loopback and reached by the real SDK clients.
  */
-class AlerterDynamoTest {
+class AlerterDynamoIT {
   static final String TABLE = "privatelink-health-state";
   static final Instant T0 = Instant.parse("2025-06-03T14:00:00Z");
   static final AlertRules RULES = new AlertRules(2, Duration.ofMinutes(60));
@@ -137,19 +139,19 @@ class AlerterDynamoTest {
     assertEquals(Optional.of(AlertEvent.OK), ok.state());
     assertEquals(
         List.of("[ALARM] " + target + " CONNECT_REFUSED", "[OK] " + target),
-        endpoint.published().stream().map(f -> f.get("Subject")).toList());
+        endpoint.published().stream().map(r -> r.param("Subject")).toList());
   }
 
   @Test
   void aFailedPublishLeavesTheTableSoTheNextProcessSendsIt() {
     Runs.alert(withTable(), failing(0), soon());
-    endpoint.failNext(Integer.MAX_VALUE);
+    endpoint.replyAlways(Reply.SERVER_ERROR);
     AlertOutcome failed =
         Runs.alert(withTable(), failing(1), Deadline.after(Duration.ofSeconds(2)));
     assertEquals(AlertOutcome.Delivery.FAILED, failed.delivery());
     assertEquals(1, failed.errors().size(), failed.errors().toString());
 
-    endpoint.failNext(0);
+    endpoint.recover();
     AlertOutcome next = Runs.alert(withTable(), failing(2), soon());
     assertEquals(AlertOutcome.Delivery.PUBLISHED, next.delivery());
     assertEquals(Optional.of(AlertEvent.ALARM), next.state());
@@ -212,13 +214,14 @@ class AlerterDynamoTest {
     URI nothing = SilentServer.unreachable();
     Alerter alerter;
     try (DynamoDbClient down = TestAws.dynamoDb(nothing)) {
-      SwitchableStore store = new SwitchableStore(new DynamoStateStore(() -> down, TABLE));
+      ForwardingStateStore store =
+          new ForwardingStateStore(new DynamoStateStore(() -> down, TABLE));
       alerter = alerter(store);
       Runs.alert(alerter, failing(0), Deadline.after(Duration.ofMillis(1500)));
       assertEquals(
           AlertOutcome.Delivery.PUBLISHED,
           Runs.alert(alerter, failing(1), Deadline.after(Duration.ofMillis(1500))).delivery());
-      store.use(new DynamoStateStore(STATE::client, TABLE));
+      store.forwardTo(new DynamoStateStore(STATE::client, TABLE));
       AlertOutcome back = Runs.alert(alerter, failing(2), soon());
       assertEquals(AlertOutcome.Delivery.NONE, back.delivery(), "the ALARM is not sent twice");
       assertEquals(List.of(), back.errors());
@@ -231,11 +234,11 @@ class AlerterDynamoTest {
 
   /** Holds each load until the other run has loaded too. */
   private static StateStore readingTogether(StateStore inner, CyclicBarrier barrier) {
-    return new StateStore() {
+    return new ForwardingStateStore(inner) {
       @Override
       public Map<String, AlertState> load(
           Collection<String> targets, Instant now, Deadline deadline) {
-        Map<String, AlertState> loaded = inner.load(targets, now, deadline);
+        Map<String, AlertState> loaded = super.load(targets, now, deadline);
         try {
           barrier.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
@@ -243,45 +246,6 @@ class AlerterDynamoTest {
         }
         return loaded;
       }
-
-      @Override
-      public boolean replace(String t, long expectedVersion, AlertState next, Deadline deadline) {
-        return inner.replace(t, expectedVersion, next, deadline);
-      }
-
-      @Override
-      public String describe() {
-        return inner.describe();
-      }
     };
-  }
-
-  /** A store whose backing table can be swapped, as when an unreachable table comes back. */
-  private static final class SwitchableStore implements StateStore {
-    private volatile StateStore current;
-
-    SwitchableStore(StateStore first) {
-      current = first;
-    }
-
-    void use(StateStore next) {
-      current = next;
-    }
-
-    @Override
-    public Map<String, AlertState> load(
-        Collection<String> targets, Instant now, Deadline deadline) {
-      return current.load(targets, now, deadline);
-    }
-
-    @Override
-    public boolean replace(String t, long expectedVersion, AlertState next, Deadline deadline) {
-      return current.replace(t, expectedVersion, next, deadline);
-    }
-
-    @Override
-    public String describe() {
-      return current.describe();
-    }
   }
 }

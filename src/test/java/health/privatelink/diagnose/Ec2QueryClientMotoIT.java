@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The query client against moto's EC2, an implementation not written with it: what it sends is
  * accepted and what moto answers is read the same way as the loopback test server's answers.
  */
-class Ec2QueryClientMotoTest {
+class Ec2QueryClientMotoIT {
   private static MotoServer moto;
   private static Ec2QueryClient ec2;
 

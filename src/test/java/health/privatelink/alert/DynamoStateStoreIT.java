@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The DynamoDB store against moto on loopback: item layout, conditional writes, expiry. */
-class DynamoStateStoreTest {
+class DynamoStateStoreIT {
   static final String TABLE = "privatelink-health-state";
   static final Instant T0 = Instant.parse("2025-06-03T14:00:00Z");
   @RegisterExtension static final MotoStateTable STATE = new MotoStateTable(TABLE);

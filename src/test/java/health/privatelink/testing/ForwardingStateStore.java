@@ -1,0 +1,41 @@
+package health.privatelink.testing;
+
+import health.privatelink.Deadline;
+import health.privatelink.alert.AlertState;
+import health.privatelink.alert.StateStore;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * A state store that hands every call to another, for tests that watch, delay or fail some calls:
+ * override the calls to change and leave the rest forwarded. {@link #forwardTo} swaps the store
+ * behind it, as when an unreachable table comes back.
+ */
+public class ForwardingStateStore implements StateStore {
+  private volatile StateStore delegate;
+
+  public ForwardingStateStore(StateStore delegate) {
+    this.delegate = delegate;
+  }
+
+  /** Forwards the calls from now on to {@code next}. */
+  public final void forwardTo(StateStore next) {
+    delegate = next;
+  }
+
+  @Override
+  public Map<String, AlertState> load(Collection<String> targets, Instant now, Deadline deadline) {
+    return delegate.load(targets, now, deadline);
+  }
+
+  @Override
+  public boolean replace(String target, long expectedVersion, AlertState next, Deadline deadline) {
+    return delegate.replace(target, expectedVersion, next, deadline);
+  }
+
+  @Override
+  public String describe() {
+    return delegate.describe();
+  }
+}
