@@ -10,7 +10,12 @@ public enum AlertEvent {
   /** The target is still failing {@code ALERT_REMINDER_MINUTES} after the last notification. */
   REMINDER,
   /** The target passed again after its alert opened. */
-  OK;
+  OK,
+  /**
+   * A test message ({@link TestAlert}): proves the alert path, tells of no target. The rules never
+   * produce it, so no target's notice carries it.
+   */
+  TEST;
 
   /** The more severe of the two, for a message that carries both. */
   public AlertEvent mostSevere(AlertEvent other) {

@@ -51,7 +51,7 @@ public record AlertMessage(
   /**
    * The message attributes for subscription filters: {@code state} (String), {@code reasons} and
    * {@code targets} (String.Array, JSON arrays). SNS rejects empty values, so an empty list is left
-   * out.
+   * out (a test message names no targets).
    */
   public Map<String, Attribute> attributes() {
     Map<String, Attribute> attributes = new LinkedHashMap<>();
@@ -59,7 +59,9 @@ public record AlertMessage(
     if (!reasons.isEmpty()) {
       attributes.put("reasons", new Attribute("String.Array", jsonArray(reasons)));
     }
-    attributes.put("targets", new Attribute("String.Array", jsonArray(targets)));
+    if (!targets.isEmpty()) {
+      attributes.put("targets", new Attribute("String.Array", jsonArray(targets)));
+    }
     return attributes;
   }
 
@@ -121,6 +123,30 @@ public record AlertMessage(
         reasons);
   }
 
+  /**
+   * The test message of {@code {"testAlert": true}} and {@code --test-alert}: state TEST, no
+   * targets, a subject starting {@code [TEST]} that names where it was sent from.
+   *
+   * @param origin where it was sent from: the function's name and region, or the host name
+   * @param now when it was sent
+   */
+  public static AlertMessage test(String origin, Instant now) {
+    // The origin first, so that a long function name cuts only the tail.
+    String subject = ascii("[TEST] " + origin + ": privatelink-health alert path test");
+    if (subject.length() > MAX_SUBJECT) {
+      subject = subject.substring(0, MAX_SUBJECT - 3) + "...";
+    }
+    String body =
+        "Test message from privatelink-health, sent from "
+            + line(origin)
+            + " at "
+            + UTC.format(now)
+            + ".\n\n"
+            + "It proves the alert path end to end: the topic, its access policy and KMS key, and"
+            + " your subscription. Nothing was checked, and no alert state was changed.\n";
+    return new AlertMessage(AlertEvent.TEST, subject, body, List.of(), List.of());
+  }
+
   static String subject(List<Notice> ordered) {
     List<String> pieces = new ArrayList<>();
     AlertEvent group = null;
@@ -136,6 +162,7 @@ public record AlertMessage(
       switch (notice.event()) {
         case ALARM, REMINDER -> notice.reason().ifPresent(r -> piece.append(' ').append(r));
         case OK -> {}
+        case TEST -> throw new IllegalArgumentException("a test message has no target notices");
       }
       pieces.add(piece.toString());
     }
@@ -175,6 +202,7 @@ public record AlertMessage(
             case ALARM -> "Alert opened";
             case REMINDER -> "Still failing";
             case OK -> "Recovered";
+            case TEST -> throw new IllegalArgumentException("a test message has no target notices");
           };
       body.append(heading).append(": ").append(String.join(", ", group.getValue())).append('\n');
     }
@@ -219,6 +247,7 @@ public record AlertMessage(
                   + ", last reason "
                   + reasonName
                   + ")");
+      case TEST -> throw new IllegalArgumentException("a test message has no target notices");
     }
     Optional<Failure> failure = result.failure();
     field(out, "Reason", failure.map(f -> f.reason().name()).orElse("none, the check passed"));

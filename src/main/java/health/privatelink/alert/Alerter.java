@@ -85,6 +85,18 @@ public final class Alerter {
     return new AlertRun(this, asked, loaded, thread);
   }
 
+  /**
+   * Sends a test message through the same delivery as the alerts, by {@code deadline}: touches no
+   * alert state and checks nothing.
+   *
+   * @param origin where it is sent from, named in the subject
+   */
+  public TestAlert test(String origin, Deadline deadline) {
+    AlertMessage message = AlertMessage.test(origin, Instant.now());
+    Delivery.Sent sent = delivery.send(message, deadline);
+    return new TestAlert(message.subject(), sent.delivery(), sent.messageId(), sent.error());
+  }
+
   /** {@link AlertRun#finish}: the decision, the claims, the delivery. */
   AlertOutcome finish(AlertRun begun, Report report, AlertDeadlines deadlines) {
     Instant now = report.startedAt();

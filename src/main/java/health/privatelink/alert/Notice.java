@@ -35,6 +35,7 @@ public record Notice(
         switch (event) {
           case ALARM, REMINDER -> step.next();
           case OK -> step.prior();
+          case TEST -> throw new IllegalArgumentException("a test message has no target notices");
         };
     return new Notice(
         result,

@@ -1,7 +1,9 @@
 package health.privatelink.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import health.privatelink.Deadline;
 import health.privatelink.Json;
+import health.privatelink.alert.TestAlert;
 import health.privatelink.aws.AwsSettings;
 import health.privatelink.check.Report;
 import health.privatelink.config.Config;
@@ -17,6 +19,10 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -34,12 +40,16 @@ public final class Main {
   private static final String USAGE =
       """
       usage: java -jar privatelink-health.jar [--json] [--publish]
+             java -jar privatelink-health.jar --test-alert
 
         Checks the targets configured in the environment (TARGETS, or the two Prefect Cloud
         private endpoints by default) once, and prints a table.
 
         --json      print the JSON report instead of the table
         --publish   also send CloudWatch metrics and SNS alerts, as the Lambda function does
+        --test-alert  check nothing; send one [TEST] message to ALERT_TOPIC_ARN (or log it
+                    without a topic) through the alerts' delivery, and print how it went;
+                    exit 0 when delivered, 1 when not
         --help      print this text
 
       Exit status: 0 all healthy, 1 some unhealthy, 2 bad configuration or usage,
@@ -66,10 +76,12 @@ public final class Main {
       PrintStream err) {
     boolean json = false;
     boolean publish = false;
+    boolean testAlert = false;
     for (String arg : args) {
       switch (arg) {
         case "--json" -> json = true;
         case "--publish" -> publish = true;
+        case "--test-alert" -> testAlert = true;
         case "--help", "-h" -> {
           out.print(USAGE);
           return HEALTHY;
@@ -80,6 +92,11 @@ public final class Main {
           return BAD_CONFIGURATION;
         }
       }
+    }
+    if (testAlert && (json || publish)) {
+      err.println("--test-alert takes no other option");
+      err.print(USAGE);
+      return BAD_CONFIGURATION;
     }
     Config config;
     Pipeline pipeline;
@@ -94,10 +111,13 @@ public final class Main {
               config,
               AwsSettings.from(env),
               tls,
-              publish ? err : new PrintStream(OutputStream.nullOutputStream()));
+              publish || testAlert ? err : new PrintStream(OutputStream.nullOutputStream()));
     } catch (ConfigException e) {
       err.println("bad configuration: " + e.getMessage());
       return BAD_CONFIGURATION;
+    }
+    if (testAlert) {
+      return testAlert(pipeline, env, out, err);
     }
     // Every command-line run is a first run: primed, it shows the network's times.
     Primer.primeOnce();
@@ -114,6 +134,52 @@ public final class Main {
     out.print(json ? toJson(outcome) : ReportTable.render(report));
     out.flush();
     return report.healthy() ? HEALTHY : UNHEALTHY;
+  }
+
+  /** {@code --test-alert}: one test message, the answer printed as the function gives it. */
+  private static int testAlert(
+      Pipeline pipeline, Map<String, String> env, PrintStream out, PrintStream err) {
+    TestAlert sent;
+    try {
+      sent = pipeline.testAlert(origin(env), Deadline.after(TimePlan.PUBLISHING));
+    } catch (RuntimeException bug) {
+      err.println("the checker failed:");
+      bug.printStackTrace(err);
+      return CHECKER_FAILED;
+    }
+    StringWriter text = new StringWriter();
+    try (JsonGenerator json = Json.factory().createGenerator(text)) {
+      json.useDefaultPrettyPrinter();
+      ReportJson.write(sent, json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.print(text + "\n");
+    out.flush();
+    return sent.delivered() ? HEALTHY : UNHEALTHY;
+  }
+
+  /**
+   * Where a test alert from the command line comes from: this host's name, from {@code HOSTNAME},
+   * else the kernel's, else the JVM's (which may ask the resolver, so it comes last).
+   */
+  static String origin(Map<String, String> env) {
+    String host = env.getOrDefault("HOSTNAME", "").strip();
+    if (host.isEmpty()) {
+      try {
+        host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+      } catch (IOException | RuntimeException notLinux) {
+        host = "";
+      }
+    }
+    if (host.isEmpty()) {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        host = "an unknown host";
+      }
+    }
+    return "command line on " + host;
   }
 
   private static String toJson(Pipeline.Outcome outcome) {

@@ -7,6 +7,7 @@ import health.privatelink.BadInputException;
 import health.privatelink.Deadline;
 import health.privatelink.Json;
 import health.privatelink.Log;
+import health.privatelink.alert.TestAlert;
 import health.privatelink.aws.AwsSettings;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigException;
@@ -39,6 +40,7 @@ public final class Handler implements RequestStreamHandler {
   private final Config config;
   private final Pipeline pipeline;
   private final TargetsParser manualTargets;
+  private final String origin;
   private final Log log;
 
   /** Held for as long as the function lives: the CRaC context keeps its resources weakly. */
@@ -56,11 +58,11 @@ public final class Handler implements RequestStreamHandler {
    * @throws ConfigException naming the variable, wherever it is found: parsing or wiring
    */
   Handler(Map<String, String> env, PrintStream stdout) {
-    this(ConfigParser.parse(env), AwsSettings.from(env), stdout);
+    this(ConfigParser.parse(env), AwsSettings.from(env), origin(env), stdout);
   }
 
-  private Handler(Config config, AwsSettings aws, PrintStream stdout) {
-    this(config, Wiring.pipeline(config, aws, Wiring.jvmTls(), stdout), stdout);
+  private Handler(Config config, AwsSettings aws, String origin, PrintStream stdout) {
+    this(config, Wiring.pipeline(config, aws, Wiring.jvmTls(), stdout), origin, stdout);
     pipeline.prepare();
     // On the init thread, after the wiring: priming on a thread of its own beside the CloudWatch
     // client's measured no shorter on two cores (docs/performance.md), and a 1024 MB function has
@@ -69,9 +71,18 @@ public final class Handler implements RequestStreamHandler {
     this.snapshotHooks = SnapshotHooks.register(pipeline);
   }
 
+  /** A handler whose test alerts name the function as {@link #origin} does without a name. */
   Handler(Config config, Pipeline pipeline, PrintStream stdout) {
+    this(config, pipeline, origin(Map.of()), stdout);
+  }
+
+  /**
+   * @param origin where test alerts say they come from: the function's name and region
+   */
+  Handler(Config config, Pipeline pipeline, String origin, PrintStream stdout) {
     this.config = config;
     this.pipeline = pipeline;
+    this.origin = origin;
     this.manualTargets = new TargetsParser(config.expectedCidrs(), config.defaultTimeout());
     this.log = new Log(stdout);
   }
@@ -117,6 +128,15 @@ public final class Handler implements RequestStreamHandler {
         fields.put("publish", publish);
         log.info("manual invocation", fields);
       }
+      case Invocation.AlertTest test -> {
+        // Nothing is checked: the answer says how the one message went.
+        log.info("test alert invocation", Map.of("origin", origin));
+        TestAlert sent = pipeline.testAlert(origin, deadline);
+        try (JsonGenerator json = Json.factory().createGenerator(output)) {
+          ReportJson.write(sent, json);
+        }
+        return;
+      }
     }
     Pipeline.Outcome outcome;
     try {
@@ -129,6 +149,17 @@ public final class Handler implements RequestStreamHandler {
     try (JsonGenerator json = Json.factory().createGenerator(output)) {
       ReportJson.write(outcome, json);
     }
+  }
+
+  /**
+   * Where the function's test alerts come from: its name ({@code AWS_LAMBDA_FUNCTION_NAME}) and
+   * region ({@code AWS_REGION}), as Lambda sets them.
+   */
+  static String origin(Map<String, String> env) {
+    String name = env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "");
+    String region = env.getOrDefault("AWS_REGION", "");
+    return (name.isBlank() ? "privatelink-health" : name)
+        + (region.isBlank() ? "" : " in " + region);
   }
 
   private static Object readEvent(InputStream input) throws IOException {

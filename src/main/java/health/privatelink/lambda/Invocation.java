@@ -10,13 +10,17 @@ import java.util.Map;
 import java.util.Set;
 import org.joda.time.DateTime;
 
-/** What an invocation asks for: the scheduled check of the configured targets, or a manual one. */
+/**
+ * What an invocation asks for: the scheduled check of the configured targets, a manual check of
+ * other targets, or a test alert.
+ */
 public sealed interface Invocation {
 
   /**
-   * The EventBridge schedule (or any event without {@code targets}): the configured targets. Of the
-   * event only its {@code id} and {@code time} are kept, for the log line that ties the run to the
-   * schedule's firing; either is null when the event does not carry it.
+   * The EventBridge schedule (or any event without {@code targets} or {@code testAlert}): the
+   * configured targets. Of the event only its {@code id} and {@code time} are kept, for the log
+   * line that ties the run to the schedule's firing; either is null when the event does not carry
+   * it.
    */
   record Scheduled(ScheduledEvent event) implements Invocation {}
 
@@ -27,8 +31,17 @@ public sealed interface Invocation {
    */
   record Manual(List<Target> targets, boolean publish) implements Invocation {}
 
+  /**
+   * A test alert, {@code {"testAlert": true}}: one {@code [TEST]} message through the alerts'
+   * delivery, proving the path to on-call; nothing is checked and no alert state touched.
+   */
+  record AlertTest() implements Invocation {}
+
   /** Keys a manual invocation may carry. */
   Set<String> MANUAL_KEYS = Set.of("targets", "publish");
+
+  /** The keys that make an event a manual invocation, one kind each. */
+  List<String> KINDS = List.of("targets", "testAlert");
 
   /**
    * Reads a parsed event.
@@ -45,8 +58,18 @@ public sealed interface Invocation {
           "the event must be a JSON object (a scheduled event, or {\"targets\": [...]}), got "
               + Json.describe(event));
     }
-    if (!object.containsKey("targets")) {
+    List<String> kinds = KINDS.stream().filter(object::containsKey).toList();
+    if (kinds.isEmpty()) {
       return new Scheduled(scheduled(object));
+    }
+    if (kinds.size() > 1) {
+      throw new BadInputException(
+          "the event has both "
+              + String.join(" and ", kinds.stream().map(Json::quote).toList())
+              + "; a manual invocation is one of {\"targets\": [...]} or {\"testAlert\": true}");
+    }
+    if (kinds.getFirst().equals("testAlert")) {
+      return alertTest(object);
     }
     for (Object key : object.keySet()) {
       if (!MANUAL_KEYS.contains(key)) {
@@ -62,6 +85,23 @@ public sealed interface Invocation {
           "the event's publish must be true or false, got " + Json.describe(publish));
     }
     return new Manual(parser.parse(object.get("targets"), "targets"), flag);
+  }
+
+  private static AlertTest alertTest(Map<?, ?> object) {
+    for (Object key : object.keySet()) {
+      if (!key.equals("testAlert")) {
+        throw new BadInputException(
+            "the event has unknown key "
+                + Json.quote(String.valueOf(key))
+                + "; a test alert allows only: testAlert");
+      }
+    }
+    Object value = object.get("testAlert");
+    if (!Boolean.TRUE.equals(value)) {
+      throw new BadInputException(
+          "the event's testAlert must be true, got " + Json.describe(value));
+    }
+    return new AlertTest();
   }
 
   private static ScheduledEvent scheduled(Map<?, ?> object) {

@@ -6,6 +6,7 @@ import health.privatelink.Log;
 import health.privatelink.alert.AlertOutcome;
 import health.privatelink.alert.AlertRun;
 import health.privatelink.alert.Alerter;
+import health.privatelink.alert.TestAlert;
 import health.privatelink.check.Checker;
 import health.privatelink.check.EndpointResult;
 import health.privatelink.check.Report;
@@ -154,6 +155,16 @@ public final class Pipeline {
   private static Timings totalOnly(Timings timings) {
     return new Timings(
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), timings.total());
+  }
+
+  /**
+   * Sends one test message through the alerts' delivery, by {@code deadline} and at most {@link
+   * TimePlan#PUBLISHING} from now; checks nothing and touches no alert state.
+   *
+   * @param origin where it is sent from: the function's name and region, or the host name
+   */
+  public TestAlert testAlert(String origin, Deadline deadline) {
+    return alerter.test(origin, deadline.min(Deadline.after(TimePlan.PUBLISHING)));
   }
 
   private void logResults(Report report, boolean coldStart) {

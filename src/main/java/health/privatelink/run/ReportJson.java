@@ -3,6 +3,7 @@ package health.privatelink.run;
 import com.fasterxml.jackson.core.JsonGenerator;
 import health.privatelink.Failure;
 import health.privatelink.alert.AlertOutcome;
+import health.privatelink.alert.TestAlert;
 import health.privatelink.check.EndpointResult;
 import health.privatelink.check.Report;
 import health.privatelink.check.TargetResult;
@@ -45,6 +46,21 @@ public final class ReportJson {
       }
       json.writeEndObject();
     }
+    json.writeEndObject();
+  }
+
+  /**
+   * Writes the answer to a test alert: {@code {"testAlert": {"subject", "delivery", "messageId",
+   * "error"}}}.
+   */
+  public static void write(TestAlert sent, JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    json.writeObjectFieldStart("testAlert");
+    json.writeStringField("subject", sent.subject());
+    json.writeStringField("delivery", sent.delivery().name());
+    json.writeStringField("messageId", sent.messageId().orElse(null));
+    json.writeStringField("error", sent.error().orElse(null));
+    json.writeEndObject();
     json.writeEndObject();
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.privatelink.testing.AwsTestServer;
 import health.privatelink.testing.CloudWatchTestServer;
 import health.privatelink.testing.DnsTestServer;
 import health.privatelink.testing.SnsEndpoint;
@@ -87,5 +88,63 @@ class CliIT {
     Run run = run(Map.of("TARGETS", "[{\"name\": \"a\", \"url\": \"gopher://a\"}]"));
     assertEquals(2, run.status());
     assertTrue(run.err().contains("TARGETS[0].url (target \"a\") must be an http://"), run.err());
+  }
+
+  private static Map<String, String> sns(SnsEndpoint sns, String... more) {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("ALERT_TOPIC_ARN", TestAws.TOPIC_ARN);
+    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_ACCESS_KEY_ID", "testing");
+    env.put("AWS_SECRET_ACCESS_KEY", "testing");
+    env.put("AWS_ENDPOINT_URL_SNS", sns.uri().toString());
+    // No call may reach real AWS, whatever the run tries.
+    env.put("AWS_ENDPOINT_URL_CLOUDWATCH", sns.uri().toString());
+    env.put("AWS_ENDPOINT_URL_DYNAMODB", sns.uri().toString());
+    env.put("DNS_SERVERS", "127.0.0.1:9");
+    env.put("HOSTNAME", "ops-laptop-17");
+    for (int i = 0; i < more.length; i += 2) {
+      env.put(more[i], more[i + 1]);
+    }
+    return env;
+  }
+
+  @Test
+  void testAlertPublishesOneTestMessageAndExitsZero() throws Exception {
+    try (SnsEndpoint sns = SnsEndpoint.start()) {
+      Run run = run(sns(sns), "--test-alert");
+
+      assertEquals(0, run.status(), run.err());
+      JsonNode answer = new ObjectMapper().readTree(run.out()).get("testAlert");
+      assertEquals("PUBLISHED", answer.get("delivery").asText(), run.out());
+      assertTrue(answer.get("error").isNull(), run.out());
+      assertEquals(1, sns.published().size());
+      Map<String, String> message = sns.published().getFirst().params();
+      assertEquals(message.get("Subject"), answer.get("subject").asText());
+      assertTrue(message.get("Subject").startsWith("[TEST] "), message.get("Subject"));
+      assertTrue(message.get("Subject").contains("ops-laptop-17"), message.get("Subject"));
+      // A test names no targets and no reasons: state is its only attribute.
+      assertEquals(
+          Map.of("state", List.of("String", "TEST")),
+          SnsEndpoint.attributes(message),
+          message.toString());
+      assertTrue(!answer.get("messageId").asText().isEmpty(), run.out());
+      // Nothing was checked: the run never asked DNS for the default targets.
+      assertTrue(!run.err().contains("check finished"), run.err());
+    }
+  }
+
+  @Test
+  void aTestAlertThatCannotBePublishedExitsOne() throws Exception {
+    try (SnsEndpoint sns = SnsEndpoint.start()) {
+      sns.replyAlways(AwsTestServer.Reply.SERVER_ERROR);
+      Run run = run(sns(sns), "--test-alert");
+
+      assertEquals(1, run.status(), run.out() + run.err());
+      JsonNode answer = new ObjectMapper().readTree(run.out()).get("testAlert");
+      assertEquals("FAILED", answer.get("delivery").asText(), run.out());
+      assertTrue(answer.get("messageId").isNull(), run.out());
+      assertTrue(answer.get("error").asText().startsWith("SNS Publish to "), run.out());
+      assertEquals(0, sns.published().size());
+    }
   }
 }

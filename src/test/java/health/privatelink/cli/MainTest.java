@@ -195,4 +195,35 @@ class MainTest {
         out.toString(StandardCharsets.UTF_8).contains("3 the checker itself failed"),
         out.toString(StandardCharsets.UTF_8));
   }
+
+  @Test
+  void aTestAlertWithoutATopicIsLoggedAndExitsZero() throws Exception {
+    int status =
+        run(
+            Map.of(
+                "HOSTNAME", "ops-laptop-17", "DNS_SERVERS", "127.0.0.1:" + dns.address().getPort()),
+            "--test-alert");
+
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, status, printed + err.toString(StandardCharsets.UTF_8));
+    JsonNode answer = new ObjectMapper().readTree(printed).get("testAlert");
+    assertEquals("LOGGED", answer.get("delivery").asText(), printed);
+    assertEquals(
+        "[TEST] command line on ops-laptop-17: privatelink-health alert path test",
+        answer.get("subject").asText());
+    assertTrue(answer.get("messageId").isNull(), printed);
+    assertTrue(answer.get("error").isNull(), printed);
+    // The message is in the log (standard error), with its state; nothing was checked.
+    String log = err.toString(StandardCharsets.UTF_8);
+    assertTrue(log.contains("\"state\":\"TEST\""), log);
+    assertTrue(!log.contains("check finished"), log);
+    assertEquals(0, dns.queries().size(), "nothing was resolved");
+  }
+
+  @Test
+  void testAlertTakesNoOtherOption() {
+    assertEquals(2, run(loopbackDns(), "--test-alert", "--json"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--test-alert takes no other option"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--test-alert"));
+  }
 }

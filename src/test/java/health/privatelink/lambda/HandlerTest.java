@@ -253,6 +253,64 @@ class HandlerTest {
   }
 
   @Test
+  void aTestAlertSendsOneTestMessageAndChecksNothing() throws Exception {
+    JsonNode answer = invoke(Files.readString(Path.of("events", "test-alert.json")));
+
+    List<String> fields = new ArrayList<>();
+    answer.fieldNames().forEachRemaining(fields::add);
+    assertEquals(List.of("testAlert"), fields, answer.toString());
+    JsonNode sent = answer.get("testAlert");
+    // No topic in this handler: the message goes to the log, which counts as delivered.
+    assertEquals("LOGGED", sent.get("delivery").asText(), answer.toString());
+    assertTrue(sent.get("subject").asText().startsWith("[TEST] "), answer.toString());
+    assertTrue(sent.get("messageId").isNull(), answer.toString());
+    assertTrue(sent.get("error").isNull(), answer.toString());
+    assertTrue(log().contains("\"state\":\"TEST\""), log());
+    assertFalse(log().contains("\"message\":\"check finished\""), "nothing was checked");
+    assertEquals(0, dns.queries().size(), "nothing was resolved");
+
+    // It touched no alert state: the first scheduled run after it alerts as if it never happened.
+    JsonNode report = invoke("{}");
+    assertEquals("ALARM", report.get("published").get("alerts").get("state").asText());
+  }
+
+  @Test
+  void badTestAlertsAreAnsweredNamingTheField() throws Exception {
+    Map<String, String> bad =
+        Map.of(
+            "{\"testAlert\": false}", "the event's testAlert must be true, got false",
+            "{\"testAlert\": \"yes\"}", "the event's testAlert must be true, got \"yes\"",
+            "{\"testAlert\": true, \"targets\": []}",
+                "the event has both \"targets\" and \"testAlert\"",
+            "{\"testAlert\": true, \"publish\": true}",
+                "the event has unknown key \"publish\"; a test alert allows only: testAlert");
+    for (Map.Entry<String, String> e : bad.entrySet()) {
+      JsonNode answer = invoke(e.getKey());
+      List<String> fields = new ArrayList<>();
+      answer.fieldNames().forEachRemaining(fields::add);
+      assertEquals(List.of("error"), fields, e.getKey() + " -> " + answer);
+      assertTrue(answer.get("error").asText().startsWith(e.getValue()), answer.toString());
+    }
+    assertFalse(log().contains("\"state\":\"TEST\""), "no test message was sent: " + log());
+  }
+
+  @Test
+  void theOriginNamesTheFunctionAndItsRegion() {
+    assertEquals(
+        "plh-CheckerFunction-AbC in eu-west-1",
+        Handler.origin(
+            Map.of(
+                "AWS_LAMBDA_FUNCTION_NAME", "plh-CheckerFunction-AbC", "AWS_REGION", "eu-west-1")));
+    assertEquals("privatelink-health", Handler.origin(Map.of()));
+    // The longest name and region still fit the subject whole.
+    String longest = "a".repeat(64) + " in ap-southeast-5";
+    String subject =
+        health.privatelink.alert.AlertMessage.test(longest, java.time.Instant.now()).subject();
+    assertTrue(subject.startsWith("[TEST] " + longest + ":"), subject);
+    assertTrue(subject.length() <= health.privatelink.alert.AlertMessage.MAX_SUBJECT, subject);
+  }
+
+  @Test
   void everyBadVariableFailsTheInitNamingIt() {
     for (Map.Entry<String, String> bad : BadSettings.all().entrySet()) {
       ByteArrayOutputStream output = new ByteArrayOutputStream();

@@ -1,8 +1,12 @@
 package health.privatelink.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import health.privatelink.BadInputException;
 import health.privatelink.Json;
 import health.privatelink.config.TargetsParser;
 import java.nio.file.Files;
@@ -38,5 +42,19 @@ class InvocationTest {
     Invocation.Scheduled garbled = scheduled("{\"id\": 7, \"time\": \"yesterday\"}");
     assertNull(garbled.event().getId());
     assertNull(garbled.event().getTime());
+  }
+
+  @Test
+  void theTestAlertEventIsATestAlertAndNothingElse() throws Exception {
+    Object event = Json.parse(Files.readString(Path.of("events", "test-alert.json")), "the event");
+    assertInstanceOf(Invocation.AlertTest.class, Invocation.from(event, PARSER));
+    // The key alone makes it a manual invocation: a wrong value is an error, not a scheduled run.
+    for (String bad :
+        List.of("{\"testAlert\": false}", "{\"testAlert\": null}", "{\"testAlert\": 1}")) {
+      BadInputException e =
+          assertThrows(
+              BadInputException.class, () -> Invocation.from(Json.parse(bad, "the event"), PARSER));
+      assertTrue(e.getMessage().startsWith("the event's testAlert must be true, got "), bad);
+    }
   }
 }

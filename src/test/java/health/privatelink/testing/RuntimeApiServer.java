@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Lambda Runtime API on 127.0.0.1, as the Lambda service serves it to a runtime: hands out
  * queued events on {@code next} and records what the runtime posts back, so the real runtime
- * interface client can run the packaged handler in a test.
+ * interface client can run the packaged handler in a test. The whole-function tests run under AWS's
+ * own Runtime API instead ({@link LambdaEmulator}); this one stays for the benchmark, which times
+ * each phase of the runtime's calls, and for tests that must script the API misbehaving.
  */
 public final class RuntimeApiServer implements AutoCloseable {
   private static final String PREFIX = "/2018-06-01/runtime/";

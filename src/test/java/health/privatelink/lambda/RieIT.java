@@ -11,17 +11,14 @@ import health.privatelink.testing.CloudWatchTestServer;
 import health.privatelink.testing.DnsTestServer;
 import health.privatelink.testing.Ec2TestServer;
 import health.privatelink.testing.HttpTestServer;
+import health.privatelink.testing.LambdaEmulator;
 import health.privatelink.testing.MotoServer;
-import health.privatelink.testing.RuntimeApiServer;
+import health.privatelink.testing.SilentServer;
 import health.privatelink.testing.SnsEndpoint;
 import health.privatelink.testing.TestAws;
 import health.privatelink.testing.TestPki;
-import java.io.File;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,10 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The packaged function under the real Lambda runtime interface client, fed by a Runtime API on
- * loopback, with DNS, HTTPS, CloudWatch, SNS and DynamoDB all served on loopback.
+ * The packaged function as Lambda runs it: the jar under the real runtime interface client, run by
+ * the AWS Lambda Runtime Interface Emulator on loopback, with DNS, HTTPS, CloudWatch, SNS and
+ * DynamoDB all served on loopback.
  */
-class LambdaIT {
+class RieIT {
   private static final String HOST = "api.private.example.test";
   private static final String TABLE = "privatelink-health-state";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,8 +47,7 @@ class LambdaIT {
   @TempDir Path temp;
 
   private final List<AutoCloseable> open = new ArrayList<>();
-  private Process function;
-  private Path log;
+  private LambdaEmulator function;
 
   @BeforeAll
   static void startMoto() throws Exception {
@@ -68,7 +65,7 @@ class LambdaIT {
   @AfterEach
   void stop() throws Exception {
     if (function != null) {
-      function.destroyForcibly().waitFor();
+      function.close();
     }
     for (AutoCloseable c : open.reversed()) {
       c.close();
@@ -81,46 +78,27 @@ class LambdaIT {
   }
 
   /**
-   * Starts the packaged jar under the runtime interface client, as Lambda's java21 runtime does.
+   * Starts the packaged jar under the emulator with the given function timeout. A DNS server on
+   * loopback is always configured, so that no query leaves the machine whatever the test sets.
    */
-  private void startFunction(RuntimeApiServer runtime, Map<String, String> env) throws Exception {
-    Path jar = Path.of("target", "privatelink-health.jar");
-    Path runtimeJars = Path.of("target", "lambda-runtime");
-    assertTrue(Files.exists(jar), "package the jar first (mvn verify does)");
-    Path trustStore = temp.resolve("truststore.p12");
-    try (OutputStream out = Files.newOutputStream(trustStore)) {
-      PKI.trustStore().store(out, "changeit".toCharArray());
+  private void startFunction(Map<String, String> env, int timeoutSeconds) throws Exception {
+    Map<String, String> all = new HashMap<>();
+    all.put("DNS_SERVERS", "127.0.0.1:" + open(DnsTestServer.start()).address().getPort());
+    // No call may reach real AWS: every endpoint the function could use is on loopback.
+    String nowhere = SilentServer.unreachable().toString();
+    for (String service : List.of("CLOUDWATCH", "SNS", "DYNAMODB", "EC2")) {
+      all.put("AWS_ENDPOINT_URL_" + service, nowhere);
     }
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command =
-        List.of(
-            java,
-            "-XX:+TieredCompilation",
-            "-XX:TieredStopAtLevel=1",
-            "-Djavax.net.ssl.trustStore=" + trustStore,
-            "-Djavax.net.ssl.trustStorePassword=changeit",
-            "-Djavax.net.ssl.trustStoreType=" + KeyStore.getDefaultType(),
-            "-cp",
-            jar + File.pathSeparator + runtimeJars.resolve("*"),
-            "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
-            "health.privatelink.lambda.Handler::handleRequest");
-    log = temp.resolve("function.log");
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    Map<String, String> environment = builder.environment();
-    environment.keySet().removeIf(k -> k.startsWith("AWS_"));
-    environment.putAll(
-        runtime.functionEnvironment("health.privatelink.lambda.Handler::handleRequest", 512));
-    environment.putAll(env);
-    function = builder.start();
+    all.putAll(env);
+    function = LambdaEmulator.start(all, timeoutSeconds, PKI.trustStore(), temp);
   }
 
   private String output() {
-    try {
-      return Files.readString(log, StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      return "(no output: " + e + ")";
-    }
+    return function.output();
+  }
+
+  private LambdaEmulator.Answer invoke(String event) throws Exception {
+    return function.invoke(event, Duration.ofSeconds(60));
   }
 
   @Test
@@ -136,8 +114,6 @@ class LambdaIT {
     CloudWatchTestServer cloudWatch = open(CloudWatchTestServer.start());
     SnsEndpoint sns = open(SnsEndpoint.start());
     Ec2TestServer ec2 = open(Ec2TestServer.start());
-    RuntimeApiServer runtime = open(new RuntimeApiServer());
-
     Map<String, String> env = new HashMap<>();
     env.put(
         "TARGETS",
@@ -159,14 +135,11 @@ class LambdaIT {
     env.put("AWS_ENDPOINT_URL_DYNAMODB", moto.uri().toString());
     env.put("AWS_ENDPOINT_URL_EC2", ec2.uri().toString());
     env.put("VPC_ID", "vpc-0f1e2d3c4b5a69788");
-    startFunction(runtime, env);
+    startFunction(env, 30);
 
-    String id =
-        runtime.invoke(
-            Files.readString(Path.of("events", "scheduled.json")), Duration.ofSeconds(30));
-    RuntimeApiServer.Outcome outcome = runtime.await(id, Duration.ofSeconds(60));
-    assertNotNull(outcome, () -> "no answer from the function; its output:\n" + output());
-    assertFalse(outcome.error(), () -> outcome.body() + "\n" + output());
+    LambdaEmulator.Answer outcome = invoke(Files.readString(Path.of("events", "scheduled.json")));
+    assertEquals(200, outcome.status(), () -> outcome.body() + "\n" + output());
+    assertFalse(outcome.functionError(), () -> outcome.body() + "\n" + output());
 
     JsonNode report = JSON.readTree(outcome.body());
     assertFalse(report.get("healthy").asBoolean());
@@ -223,11 +196,9 @@ class LambdaIT {
         "PUBLISHED", published.get("alerts").get("delivery").asText(), published.toString());
 
     // A second run: still failing, already alerted: nothing more is sent.
-    String second =
-        runtime.invoke(
-            Files.readString(Path.of("events", "scheduled.json")), Duration.ofSeconds(30));
-    RuntimeApiServer.Outcome again = runtime.await(second, Duration.ofSeconds(60));
-    assertNotNull(again, () -> output());
+    LambdaEmulator.Answer again = invoke(Files.readString(Path.of("events", "scheduled.json")));
+    assertEquals(200, again.status(), () -> output());
+    assertFalse(again.functionError(), () -> again.body() + "\n" + output());
     assertEquals(1, sns.published().size(), () -> output());
     assertEquals(2, cloudWatch.putMetricDataCalls().size());
     // Nothing is kept between runs: the endpoint is looked up again.
@@ -239,23 +210,20 @@ class LambdaIT {
     DnsTestServer dns = open(DnsTestServer.start());
     dns.on("other.example.test").rcode(2);
     CloudWatchTestServer cloudWatch = open(CloudWatchTestServer.start());
-    RuntimeApiServer runtime = open(new RuntimeApiServer());
     startFunction(
-        runtime,
         Map.of(
             "DNS_SERVERS",
             "127.0.0.1:" + dns.address().getPort(),
             "AWS_ENDPOINT_URL_CLOUDWATCH",
-            cloudWatch.uri().toString()));
+            cloudWatch.uri().toString()),
+        30);
 
-    String id =
-        runtime.invoke(
+    LambdaEmulator.Answer outcome =
+        invoke(
             "{\"targets\": [{\"name\": \"other\", \"url\": \"https://other.example.test/\","
-                + " \"timeoutMs\": 1000}]}",
-            Duration.ofSeconds(30));
-    RuntimeApiServer.Outcome outcome = runtime.await(id, Duration.ofSeconds(60));
-    assertNotNull(outcome, () -> "no answer; output:\n" + output());
-    assertFalse(outcome.error(), outcome.body());
+                + " \"timeoutMs\": 1000}]}");
+    assertEquals(200, outcome.status(), () -> "no answer; output:\n" + output());
+    assertFalse(outcome.functionError(), outcome.body());
     JsonNode report = JSON.readTree(outcome.body());
     assertEquals(1, report.get("results").size());
     assertEquals("other", report.get("results").get(0).get("target").asText());
@@ -266,16 +234,12 @@ class LambdaIT {
 
   @Test
   void badManualTargetsAreAnsweredNamingThemNotAFunctionError() throws Exception {
-    RuntimeApiServer runtime = open(new RuntimeApiServer());
-    startFunction(runtime, Map.of("METRICS_MODE", "off"));
+    startFunction(Map.of("METRICS_MODE", "off"), 30);
 
-    String id =
-        runtime.invoke(
-            "{\"targets\": [{\"name\": \"x\", \"url\": \"ftp://x.example.test/\"}]}",
-            Duration.ofSeconds(30));
-    RuntimeApiServer.Outcome outcome = runtime.await(id, Duration.ofSeconds(60));
-    assertNotNull(outcome, () -> "no answer; output:\n" + output());
-    assertFalse(outcome.error(), outcome.body());
+    LambdaEmulator.Answer outcome =
+        invoke("{\"targets\": [{\"name\": \"x\", \"url\": \"ftp://x.example.test/\"}]}");
+    assertEquals(200, outcome.status(), () -> "no answer; output:\n" + output());
+    assertFalse(outcome.functionError(), outcome.body());
     JsonNode answer = JSON.readTree(outcome.body());
     assertEquals(1, answer.size(), outcome.body());
     assertTrue(
@@ -287,17 +251,122 @@ class LambdaIT {
   }
 
   @Test
-  void badConfigurationFailsTheInitWithAMessageNamingIt() throws Exception {
-    RuntimeApiServer runtime = open(new RuntimeApiServer());
-    startFunction(runtime, Map.of("DEFAULT_TIMEOUT_MS", "fast"));
-    runtime.invoke("{}", Duration.ofSeconds(30));
+  void aTestAlertPublishesOneTestMessageNamingTheFunctionAndTouchesNoState() throws Exception {
+    String table = "test-alert-state";
+    try (DynamoDbClient dynamo = TestAws.dynamoDb(moto.uri())) {
+      TestAws.createStateTable(dynamo, table);
+    }
+    DnsTestServer dns = open(DnsTestServer.start());
+    SnsEndpoint sns = open(SnsEndpoint.start());
+    startFunction(
+        Map.of(
+            "DNS_SERVERS",
+            "127.0.0.1:" + dns.address().getPort(),
+            "ALERT_TOPIC_ARN",
+            TestAws.TOPIC_ARN,
+            "STATE_TABLE",
+            table,
+            "AWS_ENDPOINT_URL_SNS",
+            sns.uri().toString(),
+            "AWS_ENDPOINT_URL_DYNAMODB",
+            moto.uri().toString()),
+        30);
 
-    String error = runtime.awaitInitError(Duration.ofSeconds(60));
-    String reported = error != null ? error : "";
+    LambdaEmulator.Answer answer = invoke(Files.readString(Path.of("events", "test-alert.json")));
+    assertEquals(200, answer.status(), () -> answer + "\n" + output());
+    assertFalse(answer.functionError(), () -> answer + "\n" + output());
+    JsonNode sent = JSON.readTree(answer.body()).get("testAlert");
+    assertNotNull(sent, answer.body());
+    assertEquals("PUBLISHED", sent.get("delivery").asText(), answer.body());
+    assertTrue(sent.get("error").isNull(), answer.body());
+    String subject =
+        "[TEST] "
+            + LambdaEmulator.FUNCTION_NAME
+            + " in "
+            + LambdaEmulator.REGION
+            + ": privatelink-health alert path test";
+    assertEquals(subject, sent.get("subject").asText());
+
+    assertEquals(1, sns.published().size(), () -> output());
+    Map<String, String> message = sns.published().getFirst().params();
+    assertEquals(TestAws.TOPIC_ARN, message.get("TopicArn"));
+    assertEquals(subject, message.get("Subject"));
+    assertEquals(Map.of("state", List.of("String", "TEST")), SnsEndpoint.attributes(message));
+    assertFalse(sent.get("messageId").asText().isEmpty(), answer.body());
+    // Nothing checked, no alert state read or written.
+    assertEquals(0, dns.queries().size());
+    assertFalse(output().contains("\"message\":\"check finished\""), output());
+    try (DynamoDbClient dynamo = TestAws.dynamoDb(moto.uri())) {
+      assertEquals(0, dynamo.scan(b -> b.tableName(table)).count());
+    }
+  }
+
+  @Test
+  void badConfigurationFailsTheInitWithAMessageNamingIt() throws Exception {
+    startFunction(Map.of("DEFAULT_TIMEOUT_MS", "fast"), 30);
+
+    LambdaEmulator.Answer answer = invoke("{}");
+    // The emulator answers a failed init as Lambda's Invoke API does: 502 and the init's error.
+    assertEquals(502, answer.status(), () -> answer + "\noutput:\n" + output());
+    assertTrue(answer.functionError(), () -> answer + "\noutput:\n" + output());
+    assertEquals(
+        "health.privatelink.config.ConfigException",
+        JSON.readTree(answer.body()).path("errorType").asText(),
+        answer.body());
     assertTrue(
-        reported.contains("DEFAULT_TIMEOUT_MS must be an integer 100..60000, got \\\"fast\\\"")
-            || output().contains("DEFAULT_TIMEOUT_MS must be an integer 100..60000, got \"fast\""),
-        () -> "init error: " + error + "\noutput:\n" + output());
-    assertNotNull(error, () -> "no init error was reported; output:\n" + output());
+        answer
+            .body()
+            .contains("DEFAULT_TIMEOUT_MS must be an integer 100..60000, got \\\"fast\\\""),
+        () -> "init error: " + answer + "\noutput:\n" + output());
+    assertTrue(
+        output().contains("DEFAULT_TIMEOUT_MS must be an integer 100..60000, got \"fast\""),
+        () -> "init error: " + answer + "\noutput:\n" + output());
+  }
+
+  @Test
+  void aHangingTargetStillGetsItsReportBackBeforeTheFunctionTimeout() throws Exception {
+    int timeoutSeconds = 8;
+    DnsTestServer dns = open(DnsTestServer.start());
+    dns.on(HOST).a("127.0.0.1");
+    HttpTestServer hanging =
+        open(
+            HttpTestServer.https(
+                TestPki.serverContext(PKI.server(90, HOST)), HttpTestServer.neverAnswer()));
+    CloudWatchTestServer cloudWatch = open(CloudWatchTestServer.start());
+    startFunction(
+        Map.of(
+            "TARGETS",
+            "[{\"name\": \"hung\", \"url\": \"https://"
+                + HOST
+                + ":"
+                + hanging.port()
+                + "/health\", \"timeoutMs\": 60000}]",
+            "EXPECTED_CIDRS",
+            "127.0.0.0/8",
+            "DNS_SERVERS",
+            "127.0.0.1:" + dns.address().getPort(),
+            "AWS_ENDPOINT_URL_CLOUDWATCH",
+            cloudWatch.uri().toString()),
+        timeoutSeconds);
+    // The emulator counts the init into the first invocation's timeout (Lambda does not): a first
+    // invocation that checks nothing takes the cold start, so the timed one has the whole timeout.
+    LambdaEmulator.Answer warmUp = invoke("{\"targets\": []}");
+    assertEquals(200, warmUp.status(), () -> warmUp + "\n" + output());
+
+    LambdaEmulator.Answer answer = invoke(Files.readString(Path.of("events", "scheduled.json")));
+    assertEquals(200, answer.status(), () -> answer + "\n" + output());
+    assertFalse(answer.functionError(), () -> answer + "\n" + output());
+    assertTrue(
+        answer.took().compareTo(Duration.ofSeconds(timeoutSeconds)) < 0,
+        () -> "took " + answer.took() + "\n" + output());
+    JsonNode report = JSON.readTree(answer.body());
+    JsonNode hung = report.get("results").get(0);
+    assertEquals("HTTP_TIMEOUT", hung.get("reason").asText(), hung.toString());
+    assertFalse(report.get("healthy").asBoolean());
+    // Publishing was done within the deadline too.
+    assertEquals(1, cloudWatch.putMetricDataCalls().size(), () -> output());
+    JsonNode metrics = report.get("published").get("metrics");
+    assertTrue(metrics.get("sentByApi").asInt() > 0, metrics.toString());
+    assertTrue(metrics.get("error").isNull(), metrics.toString());
   }
 }
