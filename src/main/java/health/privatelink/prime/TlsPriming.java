@@ -189,21 +189,9 @@ final class TlsPriming {
     /** Sends {@code request} client to server, {@code response} back; the client's plain text. */
     ByteBuffer exchange(String request, String response) throws SSLException {
       ByteBuffer got = ByteBuffer.allocate(server.getSession().getApplicationBufferSize());
-      toServer =
-          move(
-              client,
-              ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)),
-              toServer,
-              server,
-              got);
+      toServer = move(client, ascii(request), toServer, server, got);
       ByteBuffer answer = ByteBuffer.allocate(client.getSession().getApplicationBufferSize());
-      toClient =
-          move(
-              server,
-              ByteBuffer.wrap(response.getBytes(StandardCharsets.US_ASCII)),
-              toClient,
-              client,
-              answer);
+      toClient = move(server, ascii(response), toClient, client, answer);
       // TLS 1.3 tickets and the answer may need more than one round to drain.
       for (int step = 0; step < MAX_STEPS && answer.position() < response.length(); step++) {
         toClient = move(server, ByteBuffer.allocate(0), toClient, client, answer);
@@ -211,6 +199,10 @@ final class TlsPriming {
       }
       answer.flip();
       return answer;
+    }
+
+    private static ByteBuffer ascii(String text) {
+      return ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static boolean finished(SSLEngine engine) {
