@@ -644,20 +644,86 @@ class TemplateTest {
 
   @Test
   void scheduleIsNeverRetriedOrDeliveredLate() {
-    List<Map<String, Object>> schedules =
-        asMap(function().get("Events"), "Events").values().stream()
-            .map(e -> asMap(e, "event"))
-            .filter(e -> "Schedule".equals(e.get("Type")))
-            .map(e -> asMap(e.get("Properties"), "Properties"))
-            .toList();
-    assertEquals(1, schedules.size());
-    // 60 s: EventBridge's least, and one interval of the most frequent schedule, rate(1 minute).
+    // Written out rather than SAM's Events and EventInvokeConfig, so that they can aim at an alias.
+    assertFalse(function().containsKey("Events"), "a SAM event would always invoke $LATEST");
+    assertFalse(function().containsKey("EventInvokeConfig"), "SAM's would configure $LATEST only");
+    for (Map<String, String> given : List.of(SNAPSTART_OFF, SNAPSTART_ON)) {
+      Stack stack = new Stack(given);
+      List<Map<String, Object>> schedules =
+          ofType("AWS::Events::Rule").stream()
+              .map(TemplateTest::properties)
+              .filter(p -> p.containsKey("ScheduleExpression"))
+              .map(p -> asMap(stack.value(p), "rule"))
+              .toList();
+      assertEquals(1, schedules.size());
+      List<?> targets = list(schedules.get(0).get("Targets"));
+      assertEquals(1, targets.size());
+      // 60 s: EventBridge's least, and one interval of the most frequent schedule, rate(1 minute).
+      assertEquals(
+          Map.of("MaximumRetryAttempts", "0", "MaximumEventAgeInSeconds", "60"),
+          asMap(targets.get(0), "target").get("RetryPolicy"));
+      Map<String, Object> invokeConfig =
+          stack.created("CheckerFunctionEventInvokeConfig").orElseThrow(AssertionError::new);
+      assertEquals("0", invokeConfig.get("MaximumRetryAttempts"));
+      assertEquals("60", invokeConfig.get("MaximumEventAgeInSeconds"));
+    }
+  }
+
+  private static final Map<String, String> SNAPSTART_OFF = Map.of();
+  private static final Map<String, String> SNAPSTART_ON =
+      Map.of("SnapStart", "PublishedVersions", "CodeRevision", "0e36038");
+
+  @Test
+  void snapStartIsOffByDefaultAndTheScheduleInvokesLatest() {
+    assertEquals("None", asMap(parameters.get("SnapStart"), "SnapStart").get("Default"));
+    Stack stack = new Stack(SNAPSTART_OFF);
+    assertEquals(Map.of("ApplyOn", "None"), stack.value(function().get("SnapStart")));
+    assertTrue(stack.created("CheckerFunctionVersion").isEmpty());
+    assertTrue(stack.created("CheckerFunctionAlias").isEmpty());
+    assertEquals(FUNCTION_ARN, scheduleTarget(stack).get("Arn"));
     assertEquals(
-        Map.of("MaximumRetryAttempts", "0", "MaximumEventAgeInSeconds", "60"),
-        schedules.get(0).get("RetryPolicy"));
+        FUNCTION_NAME,
+        stack.created("CheckerFunctionCheckPermission").orElseThrow().get("FunctionName"));
     assertEquals(
-        Map.of("MaximumRetryAttempts", "0", "MaximumEventAgeInSeconds", "60"),
-        function().get("EventInvokeConfig"));
+        "$LATEST",
+        stack.created("CheckerFunctionEventInvokeConfig").orElseThrow().get("Qualifier"));
+    assertEquals(List.of(), failedRules(SNAPSTART_OFF));
+  }
+
+  @Test
+  void snapStartPublishesAVersionAndTheScheduleInvokesItsAlias() {
+    Stack stack = new Stack(SNAPSTART_ON);
+    assertEquals(Map.of("ApplyOn", "PublishedVersions"), stack.value(function().get("SnapStart")));
+    Map<String, Object> version = stack.created("CheckerFunctionVersion").orElseThrow();
+    assertEquals(FUNCTION_NAME, version.get("FunctionName"));
+    // A new CodeRevision replaces the version, which publishes the deployed code anew.
+    assertEquals("privatelink-health 0e36038", version.get("Description"));
+    Map<String, Object> alias = stack.created("CheckerFunctionAlias").orElseThrow();
+    assertEquals("live", alias.get("Name"));
+    assertEquals(FUNCTION_NAME, alias.get("FunctionName"));
+    assertEquals(VERSION_NUMBER, alias.get("FunctionVersion"));
+    assertEquals(ALIAS_ARN, scheduleTarget(stack).get("Arn"));
+    Map<String, Object> permission = stack.created("CheckerFunctionCheckPermission").orElseThrow();
+    assertEquals(ALIAS_ARN, permission.get("FunctionName"));
+    assertEquals("events.amazonaws.com", permission.get("Principal"));
+    assertEquals(RULE_ARN, permission.get("SourceArn"));
+    Map<String, Object> invokeConfig =
+        stack.created("CheckerFunctionEventInvokeConfig").orElseThrow();
+    assertEquals(FUNCTION_NAME, invokeConfig.get("FunctionName"));
+    assertEquals("live", invokeConfig.get("Qualifier"));
+    assertEquals(List.of(), failedRules(SNAPSTART_ON));
+  }
+
+  @Test
+  void snapStartWithoutACodeRevisionIsRefused() {
+    List<String> failed = failedRules(Map.of("SnapStart", "PublishedVersions"));
+    assertEquals(1, failed.size(), failed.toString());
+    assertTrue(failed.get(0).contains("needs CodeRevision"), failed.get(0));
+  }
+
+  private static Map<String, Object> scheduleTarget(Stack stack) {
+    Map<String, Object> rule = stack.created("CheckerFunctionCheck").orElseThrow();
+    return asMap(list(rule.get("Targets")).get(0), "target");
   }
 
   @Test
@@ -886,12 +952,25 @@ class TemplateTest {
           "AWS::SNS::Topic", "arn:aws:sns:us-east-1:123456789012:privatelink-health-AlertTopic-1AB",
           "AWS::DynamoDB::Table", "privatelink-health-StateTable-1AB");
 
+  private static final String FUNCTION_NAME = "privatelink-health-CheckerFunction-1AB";
+  private static final String FUNCTION_ARN =
+      "arn:aws:lambda:us-east-1:123456789012:function:" + FUNCTION_NAME;
+  private static final String VERSION_NUMBER = "3";
+  private static final String ALIAS_ARN = FUNCTION_ARN + ":live";
+  private static final String RULE_ARN =
+      "arn:aws:events:us-east-1:123456789012:rule/privatelink-health-CheckerFunctionCheck-1AB";
+
   /** Sample values of resources that several of the same type would otherwise share. */
   private static final Map<String, String> RESOURCE_SAMPLES =
       Map.of(
           "FunctionSecurityGroup", SAMPLE_GROUP_ID,
           "FunctionDnsSecurityGroup", SAMPLE_DNS_GROUP_ID,
-          "LogGroup", "/privatelink-health/privatelink-health");
+          "LogGroup", "/privatelink-health/privatelink-health",
+          "CheckerFunction", FUNCTION_NAME,
+          "CheckerFunction.Arn", FUNCTION_ARN,
+          "CheckerFunctionVersion.Version", VERSION_NUMBER,
+          "CheckerFunctionAlias", ALIAS_ARN,
+          "CheckerFunctionCheck.Arn", RULE_ARN);
 
   /** An environment value as a stack deployed with every parameter at its default sees it. */
   private static String resolve(Object value) {
@@ -934,7 +1013,7 @@ class TemplateTest {
       List<?> args = list(arg);
       return switch (name) {
         case "Ref" -> ref((String) arg);
-        case "Fn::GetAtt" -> resourceValue((String) args.get(0));
+        case "Fn::GetAtt" -> attribute((String) args.get(0), (String) args.get(1));
         case "Fn::If" -> value(holds((String) args.get(0)) ? args.get(1) : args.get(2));
         case "Fn::Join" ->
             strings(value(args.get(1))).stream().collect(Collectors.joining((String) args.get(0)));
@@ -1013,11 +1092,17 @@ class TemplateTest {
       return resourceValue(id);
     }
 
+    private String attribute(String id, String attribute) {
+      String sample = RESOURCE_SAMPLES.get(id + "." + attribute);
+      return sample != null ? sample : resourceValue(id);
+    }
+
     private String resourceValue(String id) {
       if (!resources.containsKey(id)) {
         throw new AssertionError(id + " is neither a parameter nor a resource");
       }
-      return RESOURCE_SAMPLES.getOrDefault(id, sample(type(resources.get(id)), id));
+      String sample = RESOURCE_SAMPLES.get(id);
+      return sample != null ? sample : sample(type(resources.get(id)), id);
     }
 
     private String sub(List<?> args) {

@@ -6,7 +6,9 @@ import static health.privatelink.bench.Stats.median;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Measures the packaged function under the real Lambda runtime interface client, everything on
@@ -50,23 +52,32 @@ public final class Benchmark {
     Reference reference = Reference.measure(servers, WORK, settings.latencyMillis());
     progress("reference client: slowest target answers in " + fmt(reference.millis()) + " ms");
 
-    // 1. Cold starts, floor and function interleaved so that drift hits both alike. The first of
-    // each is a warm-up: left out of the times, its CPU time still counted.
+    // 1. Cold starts, the two floors and the function interleaved so that drift hits all alike.
+    // The first of each is a warm-up: left out of the times, its CPU time still counted.
     Launch floor = launcher.floor();
+    Launch minimal = launcher.minimalJob(servers.minimalJobTargets());
     Launch function = launcher.function(servers.functionEnvironment(servers.defaultTargets()));
     List<Double> floorCpu = new ArrayList<>();
+    List<Double> minimalCpu = new ArrayList<>();
     List<Double> functionCpu = new ArrayList<>();
     floorCpu.add(measurements.coldStart(floor).cpuMillis());
+    minimalCpu.add(measurements.coldStart(minimal).cpuMillis());
     functionCpu.add(measurements.coldStart(function).cpuMillis());
     List<Double> floorMs = new ArrayList<>();
+    List<Double> minimalMs = new ArrayList<>();
     List<Double> functionMs = new ArrayList<>();
+    Map<String, Map<String, List<Double>>> firstRunPhases = new LinkedHashMap<>();
     for (int i = 0; i < settings.coldRuns(); i++) {
       Measurements.Cold floorRun = measurements.coldStart(floor);
+      Measurements.Cold minimalRun = measurements.coldStart(minimal);
       Measurements.Cold functionRun = measurements.coldStart(function);
       floorMs.add(floorRun.millis());
       floorCpu.add(floorRun.cpuMillis());
+      minimalMs.add(minimalRun.millis());
+      minimalCpu.add(minimalRun.cpuMillis());
       functionMs.add(functionRun.millis());
       functionCpu.add(functionRun.cpuMillis());
+      Measurements.addPhases(functionRun.response(), firstRunPhases);
       progress(
           "cold start "
               + (i + 1)
@@ -74,6 +85,8 @@ public final class Benchmark {
               + settings.coldRuns()
               + ": floor "
               + fmt(floorMs.getLast())
+              + " ms, minimal job "
+              + fmt(minimalMs.getLast())
               + " ms, function "
               + fmt(functionMs.getLast())
               + " ms");
@@ -83,21 +96,30 @@ public final class Benchmark {
     Warm warm = measurements.warmRuns(function);
     progress("warm: median " + fmt(median(warm.durations())) + " ms");
 
-    // 3. Scale: many slow targets in one warm run.
+    // 3. Scale: many slow targets in one warm run, of one address each, then of two.
     Scale scale =
         measurements.scaleRuns(
             launcher.function(
-                servers.functionEnvironment(servers.manyTargets(settings.scaleTargets()))));
-    progress("scale: median " + fmt(median(scale.durations())) + " ms");
+                servers.functionEnvironment(servers.manyTargets(settings.scaleTargets(), false))));
+    progress("scale, one address: median " + fmt(median(scale.durations())) + " ms");
+    Scale scaleTwo =
+        measurements.scaleRuns(
+            launcher.function(
+                servers.functionEnvironment(servers.manyTargets(settings.scaleTargets(), true))));
+    progress("scale, two addresses: median " + fmt(median(scaleTwo.durations())) + " ms");
 
     return new Results(
         floorMs,
         functionMs,
         floorCpu,
         functionCpu,
+        minimalMs,
+        minimalCpu,
+        firstRunPhases,
         reference,
         warm,
         scale,
+        scaleTwo,
         loadAtStart,
         Proc.loadAverage(),
         Files.size(settings.jar()));

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One kind of process the runtime interface client runs: the do-nothing floor or the function.
+ * One kind of process the runtime interface client runs: a floor (do-nothing, minimal job) or the
+ * function.
  *
- * @param name "floor" or "function", for the logs and the results
+ * @param name "floor", "minimal-job" or "function", for the logs and the results
  * @param classpath the jars the runtime interface client loads the handler from
  * @param handler the handler, as Lambda's _HANDLER names it
  * @param env the function's configuration, over the runtime's own environment

@@ -17,13 +17,11 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
 /**
- * Starts the floor and the packaged function under the real runtime interface client, the way
+ * Starts the floors and the packaged function under the real runtime interface client, the way
  * Lambda's Java runtime starts a function: its JVM flags, its environment, a log per process.
  */
 final class Launcher {
   private static final String HANDLER = "health.privatelink.lambda.Handler::handleRequest";
-  private static final String NOOP_HANDLER = "health.privatelink.bench.NoopHandler::handleRequest";
-  private static final String NOOP_HANDLER_CLASS = "health/privatelink/bench/NoopHandler";
   private static final String RUNTIME_CLIENT =
       "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
@@ -44,11 +42,24 @@ final class Launcher {
 
   /** The do-nothing handler in a jar of its own, beside the Lambda core and the runtime client. */
   Launch floor() throws IOException, URISyntaxException {
-    Path noopJar = work.resolve("noop.jar");
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(noopJar));
-        InputStream in =
-            NoopHandler.class.getResourceAsStream("/" + NOOP_HANDLER_CLASS + ".class")) {
-      out.putNextEntry(new JarEntry(NOOP_HANDLER_CLASS + ".class"));
+    return bare("floor", NoopHandler.class, Map.of());
+  }
+
+  /**
+   * The job's own floor: two HTTPS GETs at once with verified TLS and nothing else, in a jar of its
+   * own like the do-nothing handler, at these "host:port:address" targets.
+   */
+  Launch minimalJob(String targets) throws IOException, URISyntaxException {
+    return bare("minimal-job", MinimalJobHandler.class, Map.of("MINIMAL_TARGETS", targets));
+  }
+
+  private Launch bare(String name, Class<?> handler, Map<String, String> env)
+      throws IOException, URISyntaxException {
+    String classFile = handler.getName().replace('.', '/') + ".class";
+    Path jar = work.resolve(name + ".jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        InputStream in = handler.getResourceAsStream("/" + classFile)) {
+      out.putNextEntry(new JarEntry(classFile));
       in.transferTo(out);
       out.closeEntry();
     }
@@ -56,10 +67,10 @@ final class Launcher {
         Path.of(
             RequestStreamHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     return new Launch(
-        "floor",
-        List.of(noopJar.toString(), core.toString(), runtimeJars.resolve("*").toString()),
-        NOOP_HANDLER,
-        Map.of(),
+        name,
+        List.of(jar.toString(), core.toString(), runtimeJars.resolve("*").toString()),
+        handler.getName() + "::handleRequest",
+        env,
         List.of(),
         false);
   }

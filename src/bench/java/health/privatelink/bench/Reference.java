@@ -8,12 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The floor of a warm run: the slowest target's own latency as curl sees it when, like the checker,
- * it asks every target at once ({@code curl --parallel}: a fresh connect, TLS handshake, request
- * and answer each, the server's handshake work included); median over 15 rounds of the slowest
- * transfer. Without curl, the server's configured delay stands in, and the figure says so.
+ * The floor of a warm run: the slowest address's own latency as curl sees it when, like the
+ * checker, it asks every address of every target at once ({@code curl --parallel}: a fresh connect,
+ * TLS handshake, request and answer each, the server's handshake work included); median over 15
+ * rounds of the slowest transfer. Without curl, the server's configured delay stands in, and the
+ * figure says so.
  *
- * @param millis the slowest target's own latency, in milliseconds
+ * @param millis the slowest address's own latency, in milliseconds
  * @param byCurl false when curl was not found and the configured delay stands in
  */
 record Reference(double millis, boolean byCurl) {
@@ -33,11 +34,14 @@ record Reference(double millis, boolean byCurl) {
                 "--parallel-immediate",
                 "--cacert",
                 ca.toString()));
-    for (String host : List.of(Servers.API_HOST, Servers.UI_HOST)) {
+    // Every address of both targets at once, as the checker asks them: one name per address.
+    for (int i = 0; i < Servers.REFERENCE_HOSTS.size(); i++) {
+      String host = Servers.REFERENCE_HOSTS.get(i);
+      String address = Servers.ADDRESSES.get(i % Servers.ADDRESSES.size());
       command.addAll(
           List.of(
               "--resolve",
-              host + ":" + port + ":127.0.0.1",
+              host + ":" + port + ":" + address,
               "-o",
               "/dev/null",
               "-w",

@@ -9,6 +9,8 @@ import health.privatelink.testing.TestAws;
 import health.privatelink.testing.TestPki;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,14 +29,29 @@ import java.util.Set;
 import javax.net.ssl.SSLContext;
 
 /**
- * Everything the function reaches, on loopback: a DNS server naming the two target hosts, an HTTPS
- * server answering after the warm-run latency and one answering after the scale latency, a
- * CloudWatch, an SNS and a DynamoDB with the alert state table, and the trust store that makes the
- * function trust the servers' certificates.
+ * Everything the function reaches, on loopback: a DNS server naming the target hosts (two addresses
+ * each, 127.0.0.1 and 127.0.0.2, and a host of one), HTTPS servers on both addresses answering
+ * after the warm-run latency and others answering after the scale latency, a CloudWatch, an SNS and
+ * a DynamoDB with the alert state table, and the trust store that makes the function trust the
+ * servers' certificates.
  */
 final class Servers implements AutoCloseable {
   static final String API_HOST = "api.private.prefect.cloud";
   static final String UI_HOST = "app.private.prefect.cloud";
+
+  /** The targets' two addresses (two zones' endpoint interfaces), one port on both. */
+  static final List<String> ADDRESSES = List.of("127.0.0.1", "127.0.0.2");
+
+  /** A host of one address, for the scale run of one-address targets. */
+  static final String SINGLE_HOST = "one.private.prefect.cloud";
+
+  /** Names for the reference client only, one per host and address, each resolving to one. */
+  static final List<String> REFERENCE_HOSTS =
+      List.of(
+          "api-a.reference.test",
+          "api-b.reference.test",
+          "app-a.reference.test",
+          "app-b.reference.test");
 
   /** The alert state table, as the default stack has one. */
   private static final String STATE_TABLE = "privatelink-health-state";
@@ -42,8 +59,11 @@ final class Servers implements AutoCloseable {
   private final TestPki pki = new TestPki();
   private final List<AutoCloseable> open = new ArrayList<>();
   private final DnsTestServer dns;
-  private final HttpTestServer targets;
-  private final HttpTestServer slowTargets;
+
+  /** One server per address, on one port. */
+  private final List<HttpTestServer> targets;
+
+  private final List<HttpTestServer> slowTargets;
   private final CloudWatchTestServer cloudWatch;
   private final SnsEndpoint sns;
   private final DynamoDbTestServer dynamoDb;
@@ -52,11 +72,14 @@ final class Servers implements AutoCloseable {
   private Servers(Settings settings, Path work) throws Exception {
     try {
       dns = open(DnsTestServer.start());
-      dns.on(API_HOST).a("127.0.0.1");
-      dns.on(UI_HOST).a("127.0.0.1");
-      SSLContext tls = TestPki.serverContext(pki.server(90, API_HOST, UI_HOST));
-      targets = open(HttpTestServer.https(tls, ok(settings.latencyMillis())));
-      slowTargets = open(HttpTestServer.https(tls, ok(settings.scaleLatencyMillis())));
+      dns.on(API_HOST).a(ADDRESSES.toArray(String[]::new));
+      dns.on(UI_HOST).a(ADDRESSES.toArray(String[]::new));
+      dns.on(SINGLE_HOST).a(ADDRESSES.getFirst());
+      List<String> names = new ArrayList<>(List.of(API_HOST, UI_HOST, SINGLE_HOST));
+      names.addAll(REFERENCE_HOSTS);
+      SSLContext tls = TestPki.serverContext(pki.server(90, names.toArray(String[]::new)));
+      targets = onEveryAddress(tls, ok(settings.latencyMillis()));
+      slowTargets = onEveryAddress(tls, ok(settings.scaleLatencyMillis()));
       cloudWatch = open(CloudWatchTestServer.start());
       sns = open(SnsEndpoint.start());
       dynamoDb = open(DynamoDbTestServer.start().createTable(STATE_TABLE, "target"));
@@ -72,39 +95,82 @@ final class Servers implements AutoCloseable {
     return new Servers(settings, work);
   }
 
+  /** One server per address of {@link #ADDRESSES}, all on one port free on every address. */
+  private List<HttpTestServer> onEveryAddress(SSLContext tls, HttpTestServer.Behavior behavior)
+      throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      List<HttpTestServer> servers = new ArrayList<>();
+      try {
+        servers.add(
+            HttpTestServer.httpsAt(tls, new InetSocketAddress(ADDRESSES.getFirst(), 0), behavior));
+        int port = servers.getFirst().port();
+        for (String address : ADDRESSES.subList(1, ADDRESSES.size())) {
+          servers.add(HttpTestServer.httpsAt(tls, new InetSocketAddress(address, port), behavior));
+        }
+        servers.forEach(this::open);
+        return servers;
+      } catch (BindException taken) {
+        for (HttpTestServer s : servers) {
+          s.close();
+        }
+        if (attempt == 20) {
+          throw taken;
+        }
+      }
+    }
+  }
+
   private static HttpTestServer.Behavior ok(long delayMillis) {
     return HttpTestServer.delayed(delayMillis, 200, "{\"status\":\"ok\"}");
   }
 
   /** The port of the server that answers after the warm-run latency. */
   int targetPort() {
-    return targets.port();
+    return targets.getFirst().port();
   }
 
-  /** The two default targets, at the warm-run server's port. */
+  /** The minimal job's targets: the two hosts at the first address, "host:port:address". */
+  String minimalJobTargets() {
+    return API_HOST
+        + ":"
+        + targetPort()
+        + ":"
+        + ADDRESSES.getFirst()
+        + ","
+        + UI_HOST
+        + ":"
+        + targetPort()
+        + ":"
+        + ADDRESSES.getFirst();
+  }
+
+  /** The two default targets, two addresses each, at the warm-run servers' port. */
   String defaultTargets() {
     return "[{\"name\": \"prefect-api\", \"url\": \"https://"
         + API_HOST
         + ":"
-        + targets.port()
+        + targetPort()
         + "/api/health\"}, {\"name\": \"prefect-ui\", \"url\": \"https://"
         + UI_HOST
         + ":"
-        + targets.port()
+        + targetPort()
         + "/private-ui/health\"}]";
   }
 
-  /** {@code count} targets alternating between the two hosts, at the slow server's port. */
-  String manyTargets(int count) {
+  /**
+   * {@code count} targets at the slow servers' port: of two addresses each, alternating between the
+   * two hosts, or of one address each.
+   */
+  String manyTargets(int count, boolean twoAddresses) {
     StringBuilder json = new StringBuilder("[");
     for (int i = 0; i < count; i++) {
-      String host = i % 2 == 0 ? API_HOST : UI_HOST;
+      String host = !twoAddresses ? SINGLE_HOST : i % 2 == 0 ? API_HOST : UI_HOST;
       json.append(i == 0 ? "" : ", ")
           .append(String.format(Locale.ROOT, "{\"name\": \"t%03d\", ", i))
           .append("\"url\": \"https://")
           .append(host)
           .append(':')
-          .append(slowTargets.port())
+          .append(slowTargets.getFirst().port())
           .append("/health\"}");
     }
     return json.append(']').toString();

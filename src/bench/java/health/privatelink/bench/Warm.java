@@ -9,6 +9,7 @@ import java.util.Map;
  * @param durations event handed out to report posted back, per run (ms)
  * @param checks the report's durationMs, per run
  * @param phases the first target's phase timings, per phase, per run
+ * @param phasesByTarget every target's phase timings: target, phase, per run
  * @param putCallsPerRun PutMetricData calls a run, rounded
  * @param stateReadsPerRun DynamoDB BatchGetItem calls a run, rounded
  */
@@ -16,6 +17,7 @@ record Warm(
     List<Double> durations,
     List<Double> checks,
     Map<String, List<Double>> phases,
+    Map<String, Map<String, List<Double>>> phasesByTarget,
     Memory memory,
     double cpuMsPerRun,
     double logBytesPerRun,
