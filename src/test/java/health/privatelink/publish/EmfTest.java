@@ -3,6 +3,7 @@ package health.privatelink.publish;
 import static health.privatelink.testing.TestReports.STARTED_AT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import health.privatelink.config.MetricsDetail;
 import health.privatelink.publish.DataPoint.Dimension;
 import health.privatelink.publish.DataPoint.Unit;
 import health.privatelink.testing.TestReports;
@@ -28,9 +29,9 @@ class EmfTest {
 
   @Test
   void aRunIsOneLinePerTargetAndOneForTheRun() {
-    List<DataPoint> points = Metrics.of(TestReports.mixed());
+    List<DataPoint> points = Metrics.of(TestReports.mixed(), MetricsDetail.FULL);
 
-    List<String> lines = Emf.lines(NAMESPACE, points);
+    List<String> lines = Emf.lines(NAMESPACE, points, List.of());
 
     assertEquals(3, lines.size(), String.join("\n", lines));
     assertEquals(sorted(points), sorted(EmfDocument.parseAll(lines, NAMESPACE)));
@@ -38,7 +39,8 @@ class EmfTest {
 
   @Test
   void aFailedTargetsLineCarriesTheFailureUnderTargetAndReason() {
-    List<String> lines = Emf.lines(NAMESPACE, Metrics.of(TestReports.mixed()));
+    List<String> lines =
+        Emf.lines(NAMESPACE, Metrics.of(TestReports.mixed(), MetricsDetail.FULL), List.of());
 
     long millis = STARTED_AT.toEpochMilli();
     assertEquals(
@@ -58,8 +60,9 @@ class EmfTest {
             + millis
             + ",\"CloudWatchMetrics\":["
             + "{\"Namespace\":\"PrivateLinkHealth\",\"Dimensions\":[[]],\"Metrics\":["
-            + "{\"Name\":\"UnhealthyTargets\",\"Unit\":\"Count\"}]}]},"
-            + "\"UnhealthyTargets\":1.0}",
+            + "{\"Name\":\"UnhealthyTargets\",\"Unit\":\"Count\"},"
+            + "{\"Name\":\"SilencedTargets\",\"Unit\":\"Count\"}]}]},"
+            + "\"UnhealthyTargets\":1.0,\"SilencedTargets\":0.0}",
         lines.get(2));
   }
 
@@ -91,13 +94,16 @@ class EmfTest {
             "a dimension named like a metric of the line goes to its own line",
             List.of(point("Reason", 1, a), point("F", 1, a, new Dimension("Reason", "X"))),
             2),
-        Arguments.of("150 targets and the run", Metrics.of(TestReports.healthyTargets(150)), 151));
+        Arguments.of(
+            "150 targets and the run",
+            Metrics.of(TestReports.healthyTargets(150), MetricsDetail.FULL),
+            151));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("limits")
   void linesStayWithinTheSpecification(String name, List<DataPoint> points, int expectedLines) {
-    List<String> lines = Emf.lines(NAMESPACE, points);
+    List<String> lines = Emf.lines(NAMESPACE, points, List.of());
 
     assertEquals(expectedLines, lines.size());
     // parseAll asserts the specification's rules on every line.
@@ -106,6 +112,6 @@ class EmfTest {
 
   @Test
   void noDataPointsWriteNoLines() {
-    assertEquals(List.of(), Emf.lines(NAMESPACE, List.of()));
+    assertEquals(List.of(), Emf.lines(NAMESPACE, List.of(), List.of()));
   }
 }

@@ -12,6 +12,7 @@ import health.privatelink.Log;
 import health.privatelink.aws.AwsClients;
 import health.privatelink.check.Report;
 import health.privatelink.config.Config;
+import health.privatelink.config.MetricsDetail;
 import health.privatelink.config.MetricsMode;
 import health.privatelink.run.Wiring;
 import health.privatelink.testing.AwsTestServer.Reply;
@@ -180,7 +181,7 @@ class MetricsPublisherTest {
 
     MetricsOutcome outcome = apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(5)));
 
-    assertEquals(new MetricsOutcome("api", 11, 11, 0, Optional.empty()), outcome);
+    assertEquals(new MetricsOutcome("api", 12, 12, 0, Optional.empty()), outcome);
     List<Request> requests = server.requests();
     assertEquals(1, requests.size(), "one PutMetricData call per run");
     Request request = requests.getFirst();
@@ -205,7 +206,8 @@ class MetricsPublisherTest {
             "HealthCheckStatus[Target=prefect-ui] None 0.0 @" + STARTED_AT,
             "Duration[Target=prefect-ui] Milliseconds 3.5 @" + STARTED_AT,
             "HealthCheckFailure[Target=prefect-ui,Reason=NXDOMAIN] Count 1.0 @" + STARTED_AT,
-            "UnhealthyTargets[] Count 1.0 @" + STARTED_AT),
+            "UnhealthyTargets[] Count 1.0 @" + STARTED_AT,
+            "SilencedTargets[] Count 0.0 @" + STARTED_AT),
         arrived(List.of(call)));
     assertEquals(List.of(), outputLines(), "nothing on standard output when the call succeeds");
   }
@@ -221,23 +223,24 @@ class MetricsPublisherTest {
         expected(EmfDocument.parseAll(emfLines(), NAMESPACE)).stream().sorted().toList();
     List<String> fromApi = arrived(server.putMetricDataCalls()).stream().sorted().toList();
     assertEquals(fromApi, fromEmf);
-    assertEquals(11, fromEmf.size());
+    assertEquals(12, fromEmf.size());
   }
 
   static Stream<Arguments> sizes() {
     return Stream.of(
-        // 141 healthy targets (7 points) + 4 failed (3 points) + UnhealthyTargets = 1000.
-        Arguments.of(141, 4, List.of(1000)),
-        // 142 healthy + 2 failed + 1 = 1001: the first point past the limit splits the run.
-        Arguments.of(142, 2, List.of(1000, 1)),
-        Arguments.of(300, 0, List.of(1000, 1000, 101)));
+        // 140 healthy targets (7 points) + 6 failed (3 points) + UnhealthyTargets and
+        // SilencedTargets = 1000.
+        Arguments.of(140, 6, List.of(1000)),
+        // 141 healthy + 4 failed + 2 = 1001: the first point past the limit splits the run.
+        Arguments.of(141, 4, List.of(1000, 1)),
+        Arguments.of(300, 0, List.of(1000, 1000, 102)));
   }
 
   @ParameterizedTest(name = "{0} healthy, {1} failed targets: calls of {2}")
   @MethodSource("sizes")
   void apiSplitsOnlyPastOneThousandDataPoints(int healthy, int failed, List<Integer> calls) {
     Report report = TestReports.sized(healthy, failed);
-    List<DataPoint> points = Metrics.of(report);
+    List<DataPoint> points = Metrics.of(report, MetricsDetail.FULL);
 
     MetricsOutcome outcome = apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(10)));
 
@@ -289,22 +292,22 @@ class MetricsPublisherTest {
         took.compareTo(budget.plusMillis(500)) < 0, "publish took " + took.toMillis() + " ms");
     assertFalse(Thread.currentThread().isInterrupted(), "the SDK's timeout left no interrupt");
     assertEquals("api", outcome.mode());
-    assertEquals(11, outcome.dataPoints());
+    assertEquals(12, outcome.dataPoints());
     assertEquals(0, outcome.sentByApi());
-    assertEquals(11, outcome.writtenAsEmf());
+    assertEquals(12, outcome.writtenAsEmf());
     String recorded = outcome.error().orElseThrow();
     assertTrue(recorded.matches(error), recorded);
     assertTrue(
         server.requests().size() >= attempts,
         "attempts: " + server.requests().size() + ", error: " + recorded);
     assertEquals(
-        expected(Metrics.of(report)).stream().sorted().toList(),
+        expected(Metrics.of(report, MetricsDetail.FULL)).stream().sorted().toList(),
         expected(EmfDocument.parseAll(emfLines(), NAMESPACE)).stream().sorted().toList());
     List<JsonNode> logs = logLines();
     assertEquals(1, logs.size(), "one log line for the failure");
     assertEquals("WARN", logs.getFirst().path("level").asText());
     assertEquals(recorded, logs.getFirst().path("error").asText());
-    assertEquals(11, logs.getFirst().path("writtenAsEmf").asInt());
+    assertEquals(12, logs.getFirst().path("writtenAsEmf").asInt());
   }
 
   @Test
@@ -314,7 +317,7 @@ class MetricsPublisherTest {
     MetricsOutcome outcome =
         apiPublisher().publish(TestReports.mixed(), Deadline.after(Duration.ofSeconds(10)));
 
-    assertEquals(new MetricsOutcome("api", 11, 11, 0, Optional.empty()), outcome);
+    assertEquals(new MetricsOutcome("api", 12, 12, 0, Optional.empty()), outcome);
     assertEquals(3, server.requests().size());
     assertEquals(List.of(), outputLines());
   }
@@ -323,18 +326,18 @@ class MetricsPublisherTest {
   void whenALaterCallFailsOnlyItsDataPointsAreWrittenAsEmf() {
     server.replyNext(Reply.OK).replyAlways(Reply.SERVER_ERROR);
     Report report = TestReports.healthyTargets(150);
-    List<DataPoint> points = Metrics.of(report);
+    List<DataPoint> points = Metrics.of(report, MetricsDetail.FULL);
 
     MetricsOutcome outcome = apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(5)));
 
-    assertEquals(1051, outcome.dataPoints());
+    assertEquals(1052, outcome.dataPoints());
     assertEquals(1000, outcome.sentByApi());
-    assertEquals(51, outcome.writtenAsEmf());
+    assertEquals(52, outcome.writtenAsEmf());
     assertTrue(outcome.error().isPresent());
     assertEquals(
         expected(points.subList(0, 1000)), arrived(server.putMetricDataCalls().subList(0, 1)));
     assertEquals(
-        expected(points.subList(1000, 1051)).stream().sorted().toList(),
+        expected(points.subList(1000, 1052)).stream().sorted().toList(),
         expected(EmfDocument.parseAll(emfLines(), NAMESPACE)).stream().sorted().toList());
   }
 
@@ -345,9 +348,9 @@ class MetricsPublisherTest {
     MetricsOutcome outcome = apiPublisher().publish(TestReports.mixed(), almostOver);
 
     assertEquals(List.of(), server.requests());
-    assertEquals(11, outcome.writtenAsEmf());
+    assertEquals(12, outcome.writtenAsEmf());
     assertTrue(outcome.error().orElseThrow().startsWith("PutMetricData not attempted"));
-    assertEquals(11, EmfDocument.parseAll(emfLines(), NAMESPACE).size());
+    assertEquals(12, EmfDocument.parseAll(emfLines(), NAMESPACE).size());
   }
 
   @Test
@@ -358,10 +361,10 @@ class MetricsPublisherTest {
         publisher(MetricsMode.EMF, neverBuilt())
             .publish(report, Deadline.after(Duration.ofSeconds(5)));
 
-    assertEquals(new MetricsOutcome("emf", 11, 0, 11, Optional.empty()), outcome);
+    assertEquals(new MetricsOutcome("emf", 12, 0, 12, Optional.empty()), outcome);
     assertEquals(3, emfLines().size());
     assertEquals(
-        expected(Metrics.of(report)).stream().sorted().toList(),
+        expected(Metrics.of(report, MetricsDetail.FULL)).stream().sorted().toList(),
         expected(EmfDocument.parseAll(emfLines(), NAMESPACE)).stream().sorted().toList());
     assertEquals(List.of(), server.requests());
   }
@@ -410,13 +413,13 @@ class MetricsPublisherTest {
     assertEquals(
         new MetricsOutcome(
             "api",
-            11,
+            12,
             0,
-            11,
+            12,
             Optional.of("CloudWatch client could not be built: Unable to load region")),
         first);
     assertEquals(3, emfLines().size(), "only the first run wrote EMF");
-    assertEquals(new MetricsOutcome("api", 11, 11, 0, Optional.empty()), second);
+    assertEquals(new MetricsOutcome("api", 12, 12, 0, Optional.empty()), second);
     assertEquals(1, server.putMetricDataCalls().size());
   }
 
@@ -430,6 +433,7 @@ class MetricsPublisherTest {
             Duration.ofSeconds(5),
             "Custom/Namespace",
             MetricsMode.EMF,
+            MetricsDetail.FULL,
             Optional.empty(),
             2,
             Duration.ofMinutes(60),
@@ -443,7 +447,7 @@ class MetricsPublisherTest {
         Wiring.metrics(config, aws(), stdout)
             .publish(report, Deadline.after(Duration.ofSeconds(5)));
 
-    assertEquals(new MetricsOutcome("emf", 11, 0, 11, Optional.empty()), outcome);
-    assertEquals(11, EmfDocument.parseAll(emfLines(), "Custom/Namespace").size());
+    assertEquals(new MetricsOutcome("emf", 12, 0, 12, Optional.empty()), outcome);
+    assertEquals(12, EmfDocument.parseAll(emfLines(), "Custom/Namespace").size());
   }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import health.privatelink.Reason;
 import health.privatelink.check.Report;
 import health.privatelink.check.Timings;
+import health.privatelink.config.MetricsDetail;
 import health.privatelink.testing.TestReports;
 import java.time.Duration;
 import java.util.List;
@@ -57,7 +58,8 @@ class MetricsTest {
                 "TlsHandshakeTime[Target=prefect-api] Milliseconds 12.25",
                 "TimeToFirstByte[Target=prefect-api] Milliseconds 30.75",
                 "CertificateDaysRemaining[Target=prefect-api] None 300.0",
-                "UnhealthyTargets[] Count 0.0")),
+                "UnhealthyTargets[] Count 0.0",
+                "SilencedTargets[] Count 0.0")),
         Arguments.of(
             "NXDOMAIN: no phase completed",
             report(
@@ -75,7 +77,8 @@ class MetricsTest {
                 "HealthCheckStatus[Target=prefect-ui] None 0.0",
                 "Duration[Target=prefect-ui] Milliseconds 3.5",
                 "HealthCheckFailure[Target=prefect-ui,Reason=NXDOMAIN] Count 1.0",
-                "UnhealthyTargets[] Count 1.0")),
+                "UnhealthyTargets[] Count 1.0",
+                "SilencedTargets[] Count 0.0")),
         Arguments.of(
             "connect timeout after DNS",
             report(
@@ -94,7 +97,8 @@ class MetricsTest {
                 "Duration[Target=a] Milliseconds 5000.0",
                 "DnsLookupTime[Target=a] Milliseconds 4.0",
                 "HealthCheckFailure[Target=a,Reason=CONNECT_TIMEOUT] Count 1.0",
-                "UnhealthyTargets[] Count 1.0")),
+                "UnhealthyTargets[] Count 1.0",
+                "SilencedTargets[] Count 0.0")),
         Arguments.of(
             "TLS failure: DNS and connect, no handshake, no certificate",
             report(
@@ -114,7 +118,8 @@ class MetricsTest {
                 "DnsLookupTime[Target=a] Milliseconds 1.0",
                 "ConnectTime[Target=a] Milliseconds 2.0",
                 "HealthCheckFailure[Target=a,Reason=TLS_ERROR] Count 1.0",
-                "UnhealthyTargets[] Count 1.0")),
+                "UnhealthyTargets[] Count 1.0",
+                "SilencedTargets[] Count 0.0")),
         Arguments.of(
             "plain HTTP answering 503: no TLS phase, no certificate",
             report(
@@ -135,7 +140,8 @@ class MetricsTest {
                 "ConnectTime[Target=a] Milliseconds 2.0",
                 "TimeToFirstByte[Target=a] Milliseconds 3.0",
                 "HealthCheckFailure[Target=a,Reason=HTTP_STATUS] Count 1.0",
-                "UnhealthyTargets[] Count 1.0")),
+                "UnhealthyTargets[] Count 1.0",
+                "SilencedTargets[] Count 0.0")),
         Arguments.of(
             "body mismatch after a full exchange keeps every phase and the certificate",
             report(
@@ -158,7 +164,8 @@ class MetricsTest {
                 "TimeToFirstByte[Target=a] Milliseconds 4.0",
                 "CertificateDaysRemaining[Target=a] None -2.0",
                 "HealthCheckFailure[Target=a,Reason=BODY_MISMATCH] Count 1.0",
-                "UnhealthyTargets[] Count 1.0")),
+                "UnhealthyTargets[] Count 1.0",
+                "SilencedTargets[] Count 0.0")),
         Arguments.of(
             "one zone broken: the slowest address's phases, and how many addresses failed",
             report(TestReports.oneZoneBroken("api")),
@@ -172,17 +179,18 @@ class MetricsTest {
                 "CertificateDaysRemaining[Target=api] None 300.0",
                 "HealthCheckFailure[Target=api,Reason=CONNECT_TIMEOUT] Count 1.0",
                 "UnhealthyAddresses[Target=api] Count 1.0",
-                "UnhealthyTargets[] Count 1.0")),
+                "UnhealthyTargets[] Count 1.0",
+                "SilencedTargets[] Count 0.0")),
         Arguments.of(
             "a run with no targets still says how many failed",
             report(),
-            List.of("UnhealthyTargets[] Count 0.0")));
+            List.of("UnhealthyTargets[] Count 0.0", "SilencedTargets[] Count 0.0")));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("results")
   void dataPointsFollowTheContract(String name, Report report, List<String> expected) {
-    List<DataPoint> points = Metrics.of(report);
+    List<DataPoint> points = Metrics.of(report, MetricsDetail.FULL);
 
     assertEquals(expected, points.stream().map(MetricsTest::show).toList());
     assertTrue(
@@ -204,7 +212,9 @@ class MetricsTest {
                 OptionalLong.empty()));
 
     Set<String> produced =
-        Metrics.of(rich).stream().map(DataPoint::name).collect(Collectors.toSet());
+        Metrics.of(rich, MetricsDetail.FULL).stream()
+            .map(DataPoint::name)
+            .collect(Collectors.toSet());
 
     assertEquals(Set.copyOf(Metrics.NAMES), produced);
     assertEquals(Metrics.NAMES.size(), Set.copyOf(Metrics.NAMES).size(), "no name twice");
@@ -214,7 +224,7 @@ class MetricsTest {
   void targetsKeepTheirConfiguredOrderAndTheRunCountsTheFailedOnes() {
     Report report = TestReports.mixed();
 
-    List<DataPoint> points = Metrics.of(report);
+    List<DataPoint> points = Metrics.of(report, MetricsDetail.FULL);
 
     assertEquals(
         List.of("prefect-api", "prefect-ui"),
@@ -222,6 +232,7 @@ class MetricsTest {
             .filter(p -> p.name().equals("HealthCheckStatus"))
             .map(p -> p.dimensions().getFirst().value())
             .toList());
-    assertEquals("UnhealthyTargets[] Count 1.0", show(points.getLast()));
+    assertEquals("UnhealthyTargets[] Count 1.0", show(points.get(points.size() - 2)));
+    assertEquals("SilencedTargets[] Count 0.0", show(points.getLast()));
   }
 }
