@@ -3,6 +3,7 @@ package health.privatelink.publish;
 import static health.privatelink.testing.TestReports.STARTED_AT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import health.privatelink.check.Report;
 import health.privatelink.config.MetricsDetail;
 import health.privatelink.publish.DataPoint.Dimension;
 import health.privatelink.publish.DataPoint.Unit;
@@ -113,5 +114,59 @@ class EmfTest {
   @Test
   void noDataPointsWriteNoLines() {
     assertEquals(List.of(), Emf.lines(NAMESPACE, List.of(), List.of()));
+  }
+
+  @Test
+  void leanLinesCarryTheTimingsAsPropertiesThatAreNoMetrics() {
+    Report run = MetricsTest.silencedRun();
+
+    List<String> lines =
+        Emf.lines(
+            NAMESPACE,
+            Metrics.of(run, MetricsDetail.LEAN),
+            Metrics.logged(run, MetricsDetail.LEAN));
+
+    long millis = STARTED_AT.toEpochMilli();
+    String head = "{\"_aws\":{\"Timestamp\":" + millis + ",\"CloudWatchMetrics\":[";
+    String byTarget = "{\"Namespace\":\"PrivateLinkHealth\",\"Dimensions\":[[\"Target\"]],";
+    String byReason =
+        "{\"Namespace\":\"PrivateLinkHealth\",\"Dimensions\":[[\"Target\",\"Reason\"]],";
+    assertEquals(
+        List.of(
+            head
+                + byTarget
+                + "\"Metrics\":[{\"Name\":\"HealthCheckStatus\",\"Unit\":\"None\"}]}]},"
+                + "\"Target\":\"prefect-api\",\"HealthCheckStatus\":1.0,"
+                + "\"timings\":{\"dnsMs\":2,\"connectMs\":2,\"tlsMs\":12,\"ttfbMs\":31,"
+                + "\"totalMs\":47},\"certificateDaysRemaining\":300}",
+            head
+                + byTarget
+                + "\"Metrics\":[{\"Name\":\"HealthCheckStatus\",\"Unit\":\"None\"},"
+                + "{\"Name\":\"UnhealthyAddresses\",\"Unit\":\"Count\"}]},"
+                + byReason
+                + "\"Metrics\":[{\"Name\":\"HealthCheckFailure\",\"Unit\":\"Count\"}]}]},"
+                + "\"Target\":\"prefect-ui\",\"Reason\":\"CONNECT_TIMEOUT\","
+                + "\"HealthCheckStatus\":0.0,\"UnhealthyAddresses\":1.0,\"HealthCheckFailure\":1.0,"
+                + "\"timings\":{\"dnsMs\":2,\"connectMs\":2,\"tlsMs\":15,\"ttfbMs\":30,"
+                + "\"totalMs\":5003},\"certificateDaysRemaining\":300}",
+            head
+                + byTarget
+                + "\"Metrics\":[{\"Name\":\"HealthCheckStatus\",\"Unit\":\"None\"}]},"
+                + byReason
+                + "\"Metrics\":[{\"Name\":\"HealthCheckFailure\",\"Unit\":\"Count\"}]}]},"
+                + "\"Target\":\"legacy\",\"Reason\":\"NXDOMAIN\","
+                + "\"HealthCheckStatus\":0.0,\"HealthCheckFailure\":1.0,"
+                + "\"timings\":{\"dnsMs\":null,\"connectMs\":null,\"tlsMs\":null,"
+                + "\"ttfbMs\":null,\"totalMs\":4},\"certificateDaysRemaining\":null}",
+            head
+                + "{\"Namespace\":\"PrivateLinkHealth\",\"Dimensions\":[[]],\"Metrics\":["
+                + "{\"Name\":\"UnhealthyTargets\",\"Unit\":\"Count\"},"
+                + "{\"Name\":\"SilencedTargets\",\"Unit\":\"Count\"}]}]},"
+                + "\"UnhealthyTargets\":1.0,\"SilencedTargets\":1.0}"),
+        lines);
+    // What CloudWatch extracts from them is the lean data points, nothing more.
+    assertEquals(
+        sorted(Metrics.of(run, MetricsDetail.LEAN)),
+        sorted(EmfDocument.parseAll(lines, NAMESPACE)));
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import health.privatelink.Deadline;
 import health.privatelink.Log;
 import health.privatelink.aws.AwsClients;
@@ -109,6 +110,11 @@ class MetricsPublisherTest {
     assertEquals(1, server.putMetricDataCalls().size());
     assertEquals(Optional.empty(), publisher(MetricsMode.EMF, neverBuilt()).prepare());
     assertEquals(Optional.empty(), publisher(MetricsMode.OFF, neverBuilt()).prepare());
+  }
+
+  private MetricsPublisher leanPublisher(MetricsMode mode, Supplier<CloudWatchClient> clients) {
+    return new MetricsPublisher(
+        mode, MetricsDetail.LEAN, NAMESPACE, clients, stdout, new Log(stdout));
   }
 
   private MetricsPublisher publisher(MetricsMode mode, Supplier<CloudWatchClient> clients) {
@@ -449,5 +455,133 @@ class MetricsPublisherTest {
 
     assertEquals(new MetricsOutcome("emf", 12, 0, 12, Optional.empty()), outcome);
     assertEquals(12, EmfDocument.parseAll(emfLines(), "Custom/Namespace").size());
+  }
+
+  /** A {@code target timings} log line as the publisher should write it, without the timestamp. */
+  private static String timingsLine(String target, String timings, String certificateDays) {
+    return "{\"level\":\"INFO\",\"message\":\"target timings\",\"target\":\""
+        + target
+        + "\",\"timings\":"
+        + timings
+        + ",\"certificateDaysRemaining\":"
+        + certificateDays
+        + "}";
+  }
+
+  private static final List<String> SILENCED_RUN_TIMINGS =
+      List.of(
+          timingsLine(
+              "prefect-api",
+              "{\"dnsMs\":2,\"connectMs\":2,\"tlsMs\":12,\"ttfbMs\":31,\"totalMs\":47}",
+              "300"),
+          timingsLine(
+              "prefect-ui",
+              "{\"dnsMs\":2,\"connectMs\":2,\"tlsMs\":15,\"ttfbMs\":30,\"totalMs\":5003}",
+              "300"),
+          timingsLine(
+              "legacy",
+              "{\"dnsMs\":null,\"connectMs\":null,\"tlsMs\":null,\"ttfbMs\":null,"
+                  + "\"totalMs\":4}",
+              "null"));
+
+  /** The non-EMF lines of standard output, each without its {@code timestamp}. */
+  private List<String> logLinesWithoutTimestamp() throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (JsonNode line : logLines()) {
+      assertTrue(line.path("timestamp").isTextual(), line::toString);
+      ((ObjectNode) line).remove("timestamp");
+      lines.add(JSON.writeValueAsString(line));
+    }
+    return lines;
+  }
+
+  @Test
+  void apiLeanSendsTheLeanSetAndLogsEachTargetsTimings() throws Exception {
+    MetricsOutcome outcome =
+        leanPublisher(MetricsMode.API, () -> client)
+            .publish(MetricsTest.silencedRun(), Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(new MetricsOutcome("api", 8, 8, 0, Optional.empty()), outcome);
+    List<PutMetricData> calls = server.putMetricDataCalls();
+    assertEquals(1, calls.size(), "one PutMetricData call per run");
+    assertEquals(NAMESPACE, calls.getFirst().namespace());
+    assertEquals(
+        List.of(
+            "HealthCheckStatus[Target=prefect-api] None 1.0 @" + STARTED_AT,
+            "HealthCheckStatus[Target=prefect-ui] None 0.0 @" + STARTED_AT,
+            "HealthCheckFailure[Target=prefect-ui,Reason=CONNECT_TIMEOUT] Count 1.0 @" + STARTED_AT,
+            "UnhealthyAddresses[Target=prefect-ui] Count 1.0 @" + STARTED_AT,
+            "HealthCheckStatus[Target=legacy] None 0.0 @" + STARTED_AT,
+            "HealthCheckFailure[Target=legacy,Reason=NXDOMAIN] Count 1.0 @" + STARTED_AT,
+            "UnhealthyTargets[] Count 1.0 @" + STARTED_AT,
+            "SilencedTargets[] Count 1.0 @" + STARTED_AT),
+        arrived(calls));
+    assertEquals(List.of(), emfLines(), "no EMF when the call succeeds");
+    assertEquals(SILENCED_RUN_TIMINGS, logLinesWithoutTimestamp());
+  }
+
+  @Test
+  void emfLeanWritesTheTimingsOnTheTargetsLinesAndNoLogLine() throws Exception {
+    Report run = MetricsTest.silencedRun();
+
+    MetricsOutcome outcome =
+        leanPublisher(MetricsMode.EMF, neverBuilt())
+            .publish(run, Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(new MetricsOutcome("emf", 8, 0, 8, Optional.empty()), outcome);
+    assertEquals(
+        Emf.lines(
+            NAMESPACE,
+            Metrics.of(run, MetricsDetail.LEAN),
+            Metrics.logged(run, MetricsDetail.LEAN)),
+        outputLines());
+    List<Long> totals = new ArrayList<>();
+    for (String line : emfLines()) {
+      totals.add(JSON.readTree(line).path("timings").path("totalMs").asLong(-1));
+    }
+    assertEquals(List.of(47L, 5003L, 4L, -1L), totals, "each target's line, not the run's");
+    assertEquals(List.of(), logLines());
+  }
+
+  @Test
+  void offLeanWritesNothing() {
+    MetricsOutcome outcome =
+        leanPublisher(MetricsMode.OFF, neverBuilt())
+            .publish(MetricsTest.silencedRun(), Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(new MetricsOutcome("off", 0, 0, 0, Optional.empty()), outcome);
+    assertEquals(List.of(), outputLines());
+    assertEquals(List.of(), server.requests());
+  }
+
+  @Test
+  void apiLeanFallbackPutsTheTimingsOnTheEmfLinesInsteadOfLogLines() throws Exception {
+    server.replyAlways(Reply.SERVER_ERROR);
+    Report run = MetricsTest.silencedRun();
+
+    MetricsOutcome outcome =
+        leanPublisher(MetricsMode.API, () -> client)
+            .publish(run, Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(8, outcome.writtenAsEmf());
+    assertEquals(
+        Emf.lines(
+            NAMESPACE,
+            Metrics.of(run, MetricsDetail.LEAN),
+            Metrics.logged(run, MetricsDetail.LEAN)),
+        emfLines());
+    List<JsonNode> logs = logLines();
+    assertEquals(1, logs.size(), "only the failure is logged, no target timings: " + logs);
+    assertEquals("WARN", logs.getFirst().path("level").asText());
+  }
+
+  @Test
+  void fullWritesNoTimingsLine() throws Exception {
+    publisher(MetricsMode.API, () -> client)
+        .publish(MetricsTest.silencedRun(), Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(List.of(), outputLines(), "full carries the timings as metrics only");
+    // 7 of the healthy target, 9 of the broken zone's, 3 of the NXDOMAIN one and the 2 counts.
+    assertEquals(21, server.putMetricDataCalls().getFirst().metricData().size());
   }
 }
