@@ -14,6 +14,7 @@ import health.privatelink.alert.DynamoStateStore;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
+import health.privatelink.config.MetricsDetail;
 import health.privatelink.config.Target;
 import health.privatelink.config.TargetsParser;
 import health.privatelink.diagnose.Ec2QueryClient;
@@ -266,6 +267,104 @@ class TemplateTest {
               + metric
               + "\\\" \\\"VPC Id\\\"=\\\"${VpcId}\\\"', 'Sum', 60)";
       assertTrue(body.contains(search), metric + " per subnet in the stack's VPC: " + search);
+    }
+  }
+
+  /** The metrics {@code lean} turns into log properties, and the log keys that carry them. */
+  private static final Map<String, String> LOGGED_INSTEAD =
+      Map.of(
+          "Duration", "timings.totalMs",
+          "DnsLookupTime", "timings.dnsMs",
+          "ConnectTime", "timings.connectMs",
+          "TlsHandshakeTime", "timings.tlsMs",
+          "TimeToFirstByte", "timings.ttfbMs",
+          "CertificateDaysRemaining", "certificateDaysRemaining");
+
+  /** The dashboard's widgets as a stack with these parameter values creates it. */
+  private static List<Map<String, Object>> dashboardWidgets(Map<String, String> given) {
+    Map<String, Object> dashboard =
+        new Stack(given).created("Dashboard").orElseThrow(AssertionError::new);
+    Object body = Json.parse((String) dashboard.get("DashboardBody"), "DashboardBody");
+    return list(asMap(body, "DashboardBody").get("widgets")).stream()
+        .map(w -> asMap(w, "widget"))
+        .toList();
+  }
+
+  private static Set<String> positions(List<Map<String, Object>> widgets) {
+    return widgets.stream()
+        .map(w -> w.get("x") + "," + w.get("y") + " " + w.get("width") + "x" + w.get("height"))
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  @Test
+  void metricsDetailIsAParameterPassedAsMetricsDetail() {
+    Map<String, Object> parameter = asMap(parameters.get("MetricsDetail"), "MetricsDetail");
+    assertEquals("full", parameter.get("Default"));
+    assertEquals(List.of("full", "lean"), parameter.get("AllowedValues"));
+    assertEquals(Map.of("Ref", "MetricsDetail"), environment().get("METRICS_DETAIL"));
+    Map<String, MetricsDetail> parsed = new LinkedHashMap<>();
+    for (String value : strings(parameter.get("AllowedValues"))) {
+      Map<String, String> env = defaultEnvironment();
+      env.put(
+          "METRICS_DETAIL",
+          new Stack(Map.of("MetricsDetail", value)).string(environment().get("METRICS_DETAIL")));
+      parsed.put(value, ConfigParser.parse(env).metricsDetail());
+    }
+    assertEquals(Map.of("full", MetricsDetail.FULL, "lean", MetricsDetail.LEAN), parsed);
+    assertEquals(MetricsDetail.FULL, ConfigParser.parse(defaultEnvironment()).metricsDetail());
+  }
+
+  @Test
+  void fullDashboardReadsTheLatencyMetrics() {
+    List<Map<String, Object>> widgets = dashboardWidgets(Map.of());
+    String body = widgets.toString();
+
+    for (String metric : LOGGED_INSTEAD.keySet()) {
+      assertTrue(
+          body.contains("SEARCH('{\"PrivateLinkHealth\",Target} MetricName=\"" + metric + "\"'"),
+          metric + " read as a metric in full: " + body);
+    }
+    assertTrue(widgets.stream().allMatch(w -> "metric".equals(w.get("type"))), body);
+  }
+
+  @Test
+  void leanDashboardQueriesTheLogForWhatIsNoLongerAMetric() {
+    List<Map<String, Object>> full = dashboardWidgets(Map.of());
+    List<Map<String, Object>> lean = dashboardWidgets(Map.of("MetricsDetail", "lean"));
+
+    assertEquals(positions(full), positions(lean), "the same layout in both");
+    assertEquals(full.size(), lean.size());
+    String metricWidgets =
+        lean.stream().filter(w -> "metric".equals(w.get("type"))).toList().toString();
+    for (String metric : LOGGED_INSTEAD.keySet()) {
+      assertFalse(
+          metricWidgets.contains("MetricName=\"" + metric + "\""),
+          metric + " is no metric in lean: " + metricWidgets);
+    }
+    List<String> queries =
+        lean.stream()
+            .filter(w -> "log".equals(w.get("type")))
+            .map(w -> (String) asMap(w.get("properties"), "properties").get("query"))
+            .toList();
+    assertEquals(LOGGED_INSTEAD.size(), queries.size(), queries::toString);
+    // api mode logs the target as "target", emf mode's EMF line as "Target": one query reads both.
+    String source = "SOURCE '" + RESOURCE_SAMPLES.get("LogGroup") + "' | filter ispresent(";
+    for (String key : LOGGED_INSTEAD.values()) {
+      assertTrue(
+          queries.stream()
+              .anyMatch(q ->
+                  q.startsWith(source + key + ")")
+                      && q.contains("coalesce(target, Target) as name")
+                      && q.contains("(" + key + ")")
+                      && q.endsWith(", name")),
+          key + " in a Logs Insights widget: " + queries);
+    }
+    for (Map<String, Object> widget : lean) {
+      if ("log".equals(widget.get("type"))) {
+        Map<String, Object> properties = asMap(widget.get("properties"), "properties");
+        assertEquals("us-east-1", properties.get("region"));
+        assertEquals("timeSeries", properties.get("view"));
+      }
     }
   }
 
@@ -950,7 +1049,8 @@ class TemplateTest {
           "AWS::EC2::SecurityGroup", "sg-0eeeeeeeeeeeeeee0",
           "List<AWS::EC2::Subnet::Id>", "subnet-0aaaaaaaaaaaaaaa1,subnet-0bbbbbbbbbbbbbbb2",
           "AWS::SNS::Topic", "arn:aws:sns:us-east-1:123456789012:privatelink-health-AlertTopic-1AB",
-          "AWS::DynamoDB::Table", "privatelink-health-StateTable-1AB");
+          "AWS::DynamoDB::Table", "privatelink-health-StateTable-1AB",
+          "AWS::Serverless::Function", "privatelink-health-CheckerFunction-1AB");
 
   private static final String FUNCTION_NAME = "privatelink-health-CheckerFunction-1AB";
   private static final String FUNCTION_ARN =

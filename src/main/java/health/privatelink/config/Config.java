@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param defaultTimeout the budget of a target that sets no {@code timeoutMs}
  * @param metricsNamespace the CloudWatch namespace
  * @param metricsMode how metrics leave the function
+ * @param metricsDetail which measurements are metrics and which only log properties
  * @param alertTopicArn the SNS topic for alerts; empty: alerts are only logged
  * @param alertAfterFailures consecutive failed runs before a target alerts
  * @param alertReminder how often to remind while failing; zero never repeats
@@ -31,6 +32,7 @@ public record Config(
     Duration defaultTimeout,
     String metricsNamespace,
     MetricsMode metricsMode,
+    MetricsDetail metricsDetail,
     Optional<String> alertTopicArn,
     int alertAfterFailures,
     Duration alertReminder,
@@ -46,6 +48,7 @@ public record Config(
     Objects.requireNonNull(defaultTimeout, "defaultTimeout");
     Objects.requireNonNull(metricsNamespace, "metricsNamespace");
     Objects.requireNonNull(metricsMode, "metricsMode");
+    Objects.requireNonNull(metricsDetail, "metricsDetail");
     Objects.requireNonNull(alertTopicArn, "alertTopicArn");
     Objects.requireNonNull(alertReminder, "alertReminder");
     Objects.requireNonNull(stateTable, "stateTable");

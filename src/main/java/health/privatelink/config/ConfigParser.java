@@ -37,6 +37,7 @@ public final class ConfigParser {
           "DEFAULT_TIMEOUT_MS",
           "METRICS_NAMESPACE",
           "METRICS_MODE",
+          "METRICS_DETAIL",
           "ALERT_TOPIC_ARN",
           "ALERT_AFTER_FAILURES",
           "ALERT_REMINDER_MINUTES",
@@ -91,6 +92,7 @@ public final class ConfigParser {
         timeout,
         namespace(env),
         metricsMode(env),
+        metricsDetail(env),
         matching(
             env,
             "ALERT_TOPIC_ARN",
@@ -254,6 +256,17 @@ public final class ConfigParser {
       default ->
           throw new ConfigException(
               "METRICS_MODE must be one of api, emf, off, got " + Json.quote(mode));
+    };
+  }
+
+  private static MetricsDetail metricsDetail(Map<String, String> env) {
+    String detail = value(env, "METRICS_DETAIL").orElse("full");
+    return switch (detail.toLowerCase(Locale.ROOT)) {
+      case "full" -> MetricsDetail.FULL;
+      case "lean" -> MetricsDetail.LEAN;
+      default ->
+          throw new ConfigException(
+              "METRICS_DETAIL must be one of full, lean, got " + Json.quote(detail));
     };
   }
 

@@ -31,6 +31,9 @@ import java.util.Set;
  * and default dimensions unless each is overridden. It would also bring Jackson databind (and
  * reflection at the first line), commons-lang3 and javatuples into a package that uses streaming
  * JSON only: the shaded jar grew from 13,102,202 to 14,027,045 bytes (docs/performance.md).
+ *
+ * <p>A target's logged measurements ({@link Metrics#logged}, in {@code lean}) ride on its first
+ * line as plain properties: CloudWatch extracts no metric from them, Logs Insights reads them.
  */
 final class Emf {
   /** The EMF specification's limit of metric definitions in one directive. */
@@ -38,8 +41,11 @@ final class Emf {
 
   private Emf() {}
 
-  /** The lines for these data points, in the order the points were given. */
-  static List<String> lines(String namespace, List<DataPoint> points) {
+  /**
+   * The lines for these data points, in the order the points were given, with each target's logged
+   * measurements on its first line; a target without a data point here gets none.
+   */
+  static List<String> lines(String namespace, List<DataPoint> points, List<Metrics.Logged> logged) {
     Map<Optional<Dimension>, List<Line>> groups = new LinkedHashMap<>();
     List<Line> lines = new ArrayList<>();
     for (DataPoint point : points) {
@@ -53,6 +59,14 @@ final class Emf {
       }
       line.add(point);
     }
+    for (Metrics.Logged target : logged) {
+      List<Line> candidates =
+          groups.getOrDefault(
+              Optional.of(new Dimension(Metrics.TARGET, target.target())), List.of());
+      if (!candidates.isEmpty()) {
+        candidates.getFirst().properties.putAll(target.properties());
+      }
+    }
     return lines.stream().map(line -> line.render(namespace)).toList();
   }
 
@@ -62,6 +76,7 @@ final class Emf {
     private final Map<String, String> dimensionValues = new LinkedHashMap<>();
     private final Map<List<String>, List<DataPoint>> directives = new LinkedHashMap<>();
     private final Set<String> metricNames = new HashSet<>();
+    private final Map<String, Object> properties = new LinkedHashMap<>();
 
     Line(Instant timestamp) {
       this.timestamp = timestamp;
@@ -132,12 +147,35 @@ final class Emf {
             json.writeNumberField(point.name(), point.value());
           }
         }
+        for (Map.Entry<String, Object> property : properties.entrySet()) {
+          json.writeFieldName(property.getKey());
+          writeProperty(json, property.getValue());
+        }
         json.writeEndObject();
       } catch (IOException e) {
         // A StringWriter does not fail; this would be a bug in the generator's use.
         throw new UncheckedIOException(e);
       }
       return text.toString();
+    }
+
+    /** A logged measurement: a whole number, {@code null}, or an object of them. */
+    private static void writeProperty(JsonGenerator json, Object value) throws IOException {
+      switch (value) {
+        case null -> json.writeNull();
+        case Long n -> json.writeNumber(n);
+        case Map<?, ?> map -> {
+          json.writeStartObject();
+          for (Map.Entry<?, ?> e : map.entrySet()) {
+            json.writeFieldName(String.valueOf(e.getKey()));
+            writeProperty(json, e.getValue());
+          }
+          json.writeEndObject();
+        }
+        default ->
+            throw new IllegalArgumentException(
+                "not a logged measurement: " + value.getClass().getName());
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import health.privatelink.Log;
 import health.privatelink.aws.AwsClients;
 import health.privatelink.aws.Priming;
 import health.privatelink.check.Report;
+import health.privatelink.config.MetricsDetail;
 import health.privatelink.config.MetricsMode;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -14,20 +15,24 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /**
  * Publishes a run's metrics as {@code METRICS_MODE} says: PutMetricData with EMF lines on standard
- * output as the fallback, EMF lines only, or nothing. Never throws for a publishing failure and
- * never outlasts the deadline it is given.
+ * output as the fallback, EMF lines only, or nothing; and, as {@code METRICS_DETAIL} says, every
+ * metric or the lean set with the rest written to the log. Never throws for a publishing failure
+ * and never outlasts the deadline it is given.
  *
  * <p>One instance lives as long as the process; it builds the CloudWatch client on the first run
  * that needs it and keeps it for the next runs.
  */
 public final class MetricsPublisher implements AutoCloseable {
   private final MetricsMode mode;
+  private final MetricsDetail detail;
   private final String namespace;
   private final Supplier<CloudWatchClient> clientFactory;
   private final PrintStream stdout;
@@ -36,6 +41,7 @@ public final class MetricsPublisher implements AutoCloseable {
 
   /**
    * @param mode how metrics leave the function
+   * @param detail every metric, or the lean set with the rest as log properties
    * @param namespace the CloudWatch namespace
    * @param client makes the CloudWatch client; called at most once, on the first run in {@code api}
    *     mode, and again only if it failed
@@ -44,15 +50,27 @@ public final class MetricsPublisher implements AutoCloseable {
    */
   public MetricsPublisher(
       MetricsMode mode,
+      MetricsDetail detail,
       String namespace,
       Supplier<CloudWatchClient> client,
       PrintStream stdout,
       Log log) {
     this.mode = Objects.requireNonNull(mode, "mode");
+    this.detail = Objects.requireNonNull(detail, "detail");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.clientFactory = Objects.requireNonNull(client, "client");
     this.stdout = Objects.requireNonNull(stdout, "stdout");
     this.log = Objects.requireNonNull(log, "log");
+  }
+
+  /** A publisher of every metric ({@code METRICS_DETAIL=full}). */
+  public MetricsPublisher(
+      MetricsMode mode,
+      String namespace,
+      Supplier<CloudWatchClient> client,
+      PrintStream stdout,
+      Log log) {
+    this(mode, MetricsDetail.FULL, namespace, client, stdout, log);
   }
 
   /** Makes the CloudWatch client this publisher needs, from the one factory. */
@@ -82,21 +100,27 @@ public final class MetricsPublisher implements AutoCloseable {
    * Publishes the report's data points; a failure is recorded in the outcome, never thrown. The
    * calls end by {@code deadline}; the points they did not send are then written as EMF lines, for
    * which the run's time plan leaves room after it.
+   *
+   * <p>In {@code lean} the measurements that are not metrics go out too: on the target's EMF line,
+   * or, for a target whose data points PutMetricData took, as one {@code target timings} log line.
    */
   public MetricsOutcome publish(Report report, Deadline deadline) {
     String modeName = mode.name().toLowerCase(Locale.ROOT);
     return switch (mode) {
       case OFF -> new MetricsOutcome(modeName, 0, 0, 0, Optional.empty());
       case EMF -> {
-        List<DataPoint> points = Metrics.of(report);
-        writeEmf(points);
+        List<DataPoint> points = Metrics.of(report, detail);
+        writeEmf(points, Metrics.logged(report, detail));
         yield new MetricsOutcome(modeName, points.size(), 0, points.size(), Optional.empty());
       }
-      case API -> publishByApi(modeName, Metrics.of(report), deadline);
+      case API ->
+          publishByApi(
+              modeName, Metrics.of(report, detail), Metrics.logged(report, detail), deadline);
     };
   }
 
-  private MetricsOutcome publishByApi(String modeName, List<DataPoint> points, Deadline deadline) {
+  private MetricsOutcome publishByApi(
+      String modeName, List<DataPoint> points, List<Metrics.Logged> logged, Deadline deadline) {
     CloudWatchApi.Sent sent;
     Duration left = deadline.remaining();
     if (left.compareTo(CloudWatchApi.MIN_CALL_TIME) < 0) {
@@ -119,7 +143,23 @@ public final class MetricsPublisher implements AutoCloseable {
       fields.put("error", sent.error().get());
       log.warn("PutMetricData failed; writing the data points as EMF instead", fields);
     }
-    writeEmf(unsent);
+    // Each target's logged measurements are written once: on its EMF line when the fallback writes
+    // one, else as a log line of their own.
+    Set<String> onEmfLines =
+        unsent.stream()
+            .flatMap(p -> p.dimensions().stream().limit(1))
+            .filter(d -> d.name().equals(Metrics.TARGET))
+            .map(DataPoint.Dimension::value)
+            .collect(Collectors.toSet());
+    for (Metrics.Logged target : logged) {
+      if (!onEmfLines.contains(target.target())) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("target", target.target());
+        fields.putAll(target.properties());
+        log.info("target timings", fields);
+      }
+    }
+    writeEmf(unsent, logged);
     return new MetricsOutcome(
         modeName, points.size(), sent.dataPoints(), unsent.size(), sent.error());
   }
@@ -137,8 +177,8 @@ public final class MetricsPublisher implements AutoCloseable {
     }
   }
 
-  private void writeEmf(List<DataPoint> points) {
-    for (String line : Emf.lines(namespace, points)) {
+  private void writeEmf(List<DataPoint> points, List<Metrics.Logged> logged) {
+    for (String line : Emf.lines(namespace, points, logged)) {
       stdout.println(line);
     }
   }

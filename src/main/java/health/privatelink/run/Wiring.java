@@ -89,10 +89,14 @@ public final class Wiring {
         new Log(stdout));
   }
 
-  /** Metrics as METRICS_MODE says, the CloudWatch client made on the first run that needs it. */
+  /**
+   * Metrics as METRICS_MODE and METRICS_DETAIL say, the CloudWatch client made on the first run
+   * that needs it.
+   */
   public static MetricsPublisher metrics(Config config, AwsClients aws, PrintStream stdout) {
     return new MetricsPublisher(
         config.metricsMode(),
+        config.metricsDetail(),
         config.metricsNamespace(),
         MetricsPublisher.cloudWatch(aws),
         stdout,

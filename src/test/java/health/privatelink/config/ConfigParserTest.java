@@ -66,6 +66,7 @@ class ConfigParserTest {
     assertEquals(List.of(), config.dnsServers());
     assertEquals("PrivateLinkHealth", config.metricsNamespace());
     assertEquals(MetricsMode.API, config.metricsMode());
+    assertEquals(MetricsDetail.FULL, config.metricsDetail());
     assertEquals(Optional.empty(), config.alertTopicArn());
     assertEquals(2, config.alertAfterFailures());
     assertEquals(Duration.ofMinutes(60), config.alertReminder());
@@ -91,6 +92,7 @@ class ConfigParserTest {
     env.put("DEFAULT_TIMEOUT_MS", "1500");
     env.put("METRICS_NAMESPACE", "Team/PrivateLink");
     env.put("METRICS_MODE", "emf");
+    env.put("METRICS_DETAIL", "lean");
     env.put("ALERT_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:alerts");
     env.put("ALERT_AFTER_FAILURES", "3");
     env.put("ALERT_REMINDER_MINUTES", "0");
@@ -124,6 +126,7 @@ class ConfigParserTest {
         config.dnsServers());
     assertEquals("Team/PrivateLink", config.metricsNamespace());
     assertEquals(MetricsMode.EMF, config.metricsMode());
+    assertEquals(MetricsDetail.LEAN, config.metricsDetail());
     assertEquals(Optional.of("arn:aws:sns:eu-west-1:123456789012:alerts"), config.alertTopicArn());
     assertEquals(3, config.alertAfterFailures());
     assertEquals(Duration.ZERO, config.alertReminder());
@@ -154,10 +157,21 @@ class ConfigParserTest {
   void blankValuesCountAsUnsetAsSamPassesThem() {
     Config config =
         ConfigParser.parse(
-            Map.of("TARGETS", "", "ALERT_TOPIC_ARN", " ", "STATE_TABLE", "", "METRICS_MODE", ""));
+            Map.of(
+                "TARGETS",
+                "",
+                "ALERT_TOPIC_ARN",
+                " ",
+                "STATE_TABLE",
+                "",
+                "METRICS_MODE",
+                "",
+                "METRICS_DETAIL",
+                ""));
     assertEquals(2, config.targets().size());
     assertEquals(Optional.empty(), config.alertTopicArn());
     assertEquals(MetricsMode.API, config.metricsMode());
+    assertEquals(MetricsDetail.FULL, config.metricsDetail());
   }
 
   static Stream<Arguments> errors() {
@@ -314,6 +328,10 @@ class ConfigParserTest {
             "METRICS_MODE",
             "cloudwatch",
             "METRICS_MODE must be one of api, emf, off, got \"cloudwatch\""),
+        Arguments.of(
+            "METRICS_DETAIL",
+            "minimal",
+            "METRICS_DETAIL must be one of full, lean, got \"minimal\""),
         Arguments.of(
             "ALERT_TOPIC_ARN",
             "alerts",

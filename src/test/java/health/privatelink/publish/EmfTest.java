@@ -3,6 +3,8 @@ package health.privatelink.publish;
 import static health.privatelink.testing.TestReports.STARTED_AT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import health.privatelink.check.Report;
+import health.privatelink.config.MetricsDetail;
 import health.privatelink.publish.DataPoint.Dimension;
 import health.privatelink.publish.DataPoint.Unit;
 import health.privatelink.testing.TestReports;
@@ -28,9 +30,9 @@ class EmfTest {
 
   @Test
   void aRunIsOneLinePerTargetAndOneForTheRun() {
-    List<DataPoint> points = Metrics.of(TestReports.mixed());
+    List<DataPoint> points = Metrics.of(TestReports.mixed(), MetricsDetail.FULL);
 
-    List<String> lines = Emf.lines(NAMESPACE, points);
+    List<String> lines = Emf.lines(NAMESPACE, points, List.of());
 
     assertEquals(3, lines.size(), String.join("\n", lines));
     assertEquals(sorted(points), sorted(EmfDocument.parseAll(lines, NAMESPACE)));
@@ -38,7 +40,8 @@ class EmfTest {
 
   @Test
   void aFailedTargetsLineCarriesTheFailureUnderTargetAndReason() {
-    List<String> lines = Emf.lines(NAMESPACE, Metrics.of(TestReports.mixed()));
+    List<String> lines =
+        Emf.lines(NAMESPACE, Metrics.of(TestReports.mixed(), MetricsDetail.FULL), List.of());
 
     long millis = STARTED_AT.toEpochMilli();
     assertEquals(
@@ -58,8 +61,9 @@ class EmfTest {
             + millis
             + ",\"CloudWatchMetrics\":["
             + "{\"Namespace\":\"PrivateLinkHealth\",\"Dimensions\":[[]],\"Metrics\":["
-            + "{\"Name\":\"UnhealthyTargets\",\"Unit\":\"Count\"}]}]},"
-            + "\"UnhealthyTargets\":1.0}",
+            + "{\"Name\":\"UnhealthyTargets\",\"Unit\":\"Count\"},"
+            + "{\"Name\":\"SilencedTargets\",\"Unit\":\"Count\"}]}]},"
+            + "\"UnhealthyTargets\":1.0,\"SilencedTargets\":0.0}",
         lines.get(2));
   }
 
@@ -91,13 +95,16 @@ class EmfTest {
             "a dimension named like a metric of the line goes to its own line",
             List.of(point("Reason", 1, a), point("F", 1, a, new Dimension("Reason", "X"))),
             2),
-        Arguments.of("150 targets and the run", Metrics.of(TestReports.healthyTargets(150)), 151));
+        Arguments.of(
+            "150 targets and the run",
+            Metrics.of(TestReports.healthyTargets(150), MetricsDetail.FULL),
+            151));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("limits")
   void linesStayWithinTheSpecification(String name, List<DataPoint> points, int expectedLines) {
-    List<String> lines = Emf.lines(NAMESPACE, points);
+    List<String> lines = Emf.lines(NAMESPACE, points, List.of());
 
     assertEquals(expectedLines, lines.size());
     // parseAll asserts the specification's rules on every line.
@@ -106,6 +113,60 @@ class EmfTest {
 
   @Test
   void noDataPointsWriteNoLines() {
-    assertEquals(List.of(), Emf.lines(NAMESPACE, List.of()));
+    assertEquals(List.of(), Emf.lines(NAMESPACE, List.of(), List.of()));
+  }
+
+  @Test
+  void leanLinesCarryTheTimingsAsPropertiesThatAreNoMetrics() {
+    Report run = MetricsTest.silencedRun();
+
+    List<String> lines =
+        Emf.lines(
+            NAMESPACE,
+            Metrics.of(run, MetricsDetail.LEAN),
+            Metrics.logged(run, MetricsDetail.LEAN));
+
+    long millis = STARTED_AT.toEpochMilli();
+    String head = "{\"_aws\":{\"Timestamp\":" + millis + ",\"CloudWatchMetrics\":[";
+    String byTarget = "{\"Namespace\":\"PrivateLinkHealth\",\"Dimensions\":[[\"Target\"]],";
+    String byReason =
+        "{\"Namespace\":\"PrivateLinkHealth\",\"Dimensions\":[[\"Target\",\"Reason\"]],";
+    assertEquals(
+        List.of(
+            head
+                + byTarget
+                + "\"Metrics\":[{\"Name\":\"HealthCheckStatus\",\"Unit\":\"None\"}]}]},"
+                + "\"Target\":\"prefect-api\",\"HealthCheckStatus\":1.0,"
+                + "\"timings\":{\"dnsMs\":2,\"connectMs\":2,\"tlsMs\":12,\"ttfbMs\":31,"
+                + "\"totalMs\":47},\"certificateDaysRemaining\":300}",
+            head
+                + byTarget
+                + "\"Metrics\":[{\"Name\":\"HealthCheckStatus\",\"Unit\":\"None\"},"
+                + "{\"Name\":\"UnhealthyAddresses\",\"Unit\":\"Count\"}]},"
+                + byReason
+                + "\"Metrics\":[{\"Name\":\"HealthCheckFailure\",\"Unit\":\"Count\"}]}]},"
+                + "\"Target\":\"prefect-ui\",\"Reason\":\"CONNECT_TIMEOUT\","
+                + "\"HealthCheckStatus\":0.0,\"UnhealthyAddresses\":1.0,\"HealthCheckFailure\":1.0,"
+                + "\"timings\":{\"dnsMs\":2,\"connectMs\":2,\"tlsMs\":15,\"ttfbMs\":30,"
+                + "\"totalMs\":5003},\"certificateDaysRemaining\":300}",
+            head
+                + byTarget
+                + "\"Metrics\":[{\"Name\":\"HealthCheckStatus\",\"Unit\":\"None\"}]},"
+                + byReason
+                + "\"Metrics\":[{\"Name\":\"HealthCheckFailure\",\"Unit\":\"Count\"}]}]},"
+                + "\"Target\":\"legacy\",\"Reason\":\"NXDOMAIN\","
+                + "\"HealthCheckStatus\":0.0,\"HealthCheckFailure\":1.0,"
+                + "\"timings\":{\"dnsMs\":null,\"connectMs\":null,\"tlsMs\":null,"
+                + "\"ttfbMs\":null,\"totalMs\":4},\"certificateDaysRemaining\":null}",
+            head
+                + "{\"Namespace\":\"PrivateLinkHealth\",\"Dimensions\":[[]],\"Metrics\":["
+                + "{\"Name\":\"UnhealthyTargets\",\"Unit\":\"Count\"},"
+                + "{\"Name\":\"SilencedTargets\",\"Unit\":\"Count\"}]}]},"
+                + "\"UnhealthyTargets\":1.0,\"SilencedTargets\":1.0}"),
+        lines);
+    // What CloudWatch extracts from them is the lean data points, nothing more.
+    assertEquals(
+        sorted(Metrics.of(run, MetricsDetail.LEAN)),
+        sorted(EmfDocument.parseAll(lines, NAMESPACE)));
   }
 }

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import health.privatelink.Deadline;
 import health.privatelink.Log;
 import health.privatelink.aws.AwsClients;
 import health.privatelink.check.Report;
 import health.privatelink.config.Config;
+import health.privatelink.config.MetricsDetail;
 import health.privatelink.config.MetricsMode;
 import health.privatelink.run.Wiring;
 import health.privatelink.testing.AwsTestServer.Reply;
@@ -110,6 +112,11 @@ class MetricsPublisherTest {
     assertEquals(Optional.empty(), publisher(MetricsMode.OFF, neverBuilt()).prepare());
   }
 
+  private MetricsPublisher leanPublisher(MetricsMode mode, Supplier<CloudWatchClient> clients) {
+    return new MetricsPublisher(
+        mode, MetricsDetail.LEAN, NAMESPACE, clients, stdout, new Log(stdout));
+  }
+
   private MetricsPublisher publisher(MetricsMode mode, Supplier<CloudWatchClient> clients) {
     return new MetricsPublisher(mode, NAMESPACE, clients, stdout, new Log(stdout));
   }
@@ -180,7 +187,7 @@ class MetricsPublisherTest {
 
     MetricsOutcome outcome = apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(5)));
 
-    assertEquals(new MetricsOutcome("api", 11, 11, 0, Optional.empty()), outcome);
+    assertEquals(new MetricsOutcome("api", 12, 12, 0, Optional.empty()), outcome);
     List<Request> requests = server.requests();
     assertEquals(1, requests.size(), "one PutMetricData call per run");
     Request request = requests.getFirst();
@@ -205,7 +212,8 @@ class MetricsPublisherTest {
             "HealthCheckStatus[Target=prefect-ui] None 0.0 @" + STARTED_AT,
             "Duration[Target=prefect-ui] Milliseconds 3.5 @" + STARTED_AT,
             "HealthCheckFailure[Target=prefect-ui,Reason=NXDOMAIN] Count 1.0 @" + STARTED_AT,
-            "UnhealthyTargets[] Count 1.0 @" + STARTED_AT),
+            "UnhealthyTargets[] Count 1.0 @" + STARTED_AT,
+            "SilencedTargets[] Count 0.0 @" + STARTED_AT),
         arrived(List.of(call)));
     assertEquals(List.of(), outputLines(), "nothing on standard output when the call succeeds");
   }
@@ -221,23 +229,24 @@ class MetricsPublisherTest {
         expected(EmfDocument.parseAll(emfLines(), NAMESPACE)).stream().sorted().toList();
     List<String> fromApi = arrived(server.putMetricDataCalls()).stream().sorted().toList();
     assertEquals(fromApi, fromEmf);
-    assertEquals(11, fromEmf.size());
+    assertEquals(12, fromEmf.size());
   }
 
   static Stream<Arguments> sizes() {
     return Stream.of(
-        // 141 healthy targets (7 points) + 4 failed (3 points) + UnhealthyTargets = 1000.
-        Arguments.of(141, 4, List.of(1000)),
-        // 142 healthy + 2 failed + 1 = 1001: the first point past the limit splits the run.
-        Arguments.of(142, 2, List.of(1000, 1)),
-        Arguments.of(300, 0, List.of(1000, 1000, 101)));
+        // 140 healthy targets (7 points) + 6 failed (3 points) + UnhealthyTargets and
+        // SilencedTargets = 1000.
+        Arguments.of(140, 6, List.of(1000)),
+        // 141 healthy + 4 failed + 2 = 1001: the first point past the limit splits the run.
+        Arguments.of(141, 4, List.of(1000, 1)),
+        Arguments.of(300, 0, List.of(1000, 1000, 102)));
   }
 
   @ParameterizedTest(name = "{0} healthy, {1} failed targets: calls of {2}")
   @MethodSource("sizes")
   void apiSplitsOnlyPastOneThousandDataPoints(int healthy, int failed, List<Integer> calls) {
     Report report = TestReports.sized(healthy, failed);
-    List<DataPoint> points = Metrics.of(report);
+    List<DataPoint> points = Metrics.of(report, MetricsDetail.FULL);
 
     MetricsOutcome outcome = apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(10)));
 
@@ -289,22 +298,22 @@ class MetricsPublisherTest {
         took.compareTo(budget.plusMillis(500)) < 0, "publish took " + took.toMillis() + " ms");
     assertFalse(Thread.currentThread().isInterrupted(), "the SDK's timeout left no interrupt");
     assertEquals("api", outcome.mode());
-    assertEquals(11, outcome.dataPoints());
+    assertEquals(12, outcome.dataPoints());
     assertEquals(0, outcome.sentByApi());
-    assertEquals(11, outcome.writtenAsEmf());
+    assertEquals(12, outcome.writtenAsEmf());
     String recorded = outcome.error().orElseThrow();
     assertTrue(recorded.matches(error), recorded);
     assertTrue(
         server.requests().size() >= attempts,
         "attempts: " + server.requests().size() + ", error: " + recorded);
     assertEquals(
-        expected(Metrics.of(report)).stream().sorted().toList(),
+        expected(Metrics.of(report, MetricsDetail.FULL)).stream().sorted().toList(),
         expected(EmfDocument.parseAll(emfLines(), NAMESPACE)).stream().sorted().toList());
     List<JsonNode> logs = logLines();
     assertEquals(1, logs.size(), "one log line for the failure");
     assertEquals("WARN", logs.getFirst().path("level").asText());
     assertEquals(recorded, logs.getFirst().path("error").asText());
-    assertEquals(11, logs.getFirst().path("writtenAsEmf").asInt());
+    assertEquals(12, logs.getFirst().path("writtenAsEmf").asInt());
   }
 
   @Test
@@ -314,7 +323,7 @@ class MetricsPublisherTest {
     MetricsOutcome outcome =
         apiPublisher().publish(TestReports.mixed(), Deadline.after(Duration.ofSeconds(10)));
 
-    assertEquals(new MetricsOutcome("api", 11, 11, 0, Optional.empty()), outcome);
+    assertEquals(new MetricsOutcome("api", 12, 12, 0, Optional.empty()), outcome);
     assertEquals(3, server.requests().size());
     assertEquals(List.of(), outputLines());
   }
@@ -323,18 +332,18 @@ class MetricsPublisherTest {
   void whenALaterCallFailsOnlyItsDataPointsAreWrittenAsEmf() {
     server.replyNext(Reply.OK).replyAlways(Reply.SERVER_ERROR);
     Report report = TestReports.healthyTargets(150);
-    List<DataPoint> points = Metrics.of(report);
+    List<DataPoint> points = Metrics.of(report, MetricsDetail.FULL);
 
     MetricsOutcome outcome = apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(5)));
 
-    assertEquals(1051, outcome.dataPoints());
+    assertEquals(1052, outcome.dataPoints());
     assertEquals(1000, outcome.sentByApi());
-    assertEquals(51, outcome.writtenAsEmf());
+    assertEquals(52, outcome.writtenAsEmf());
     assertTrue(outcome.error().isPresent());
     assertEquals(
         expected(points.subList(0, 1000)), arrived(server.putMetricDataCalls().subList(0, 1)));
     assertEquals(
-        expected(points.subList(1000, 1051)).stream().sorted().toList(),
+        expected(points.subList(1000, 1052)).stream().sorted().toList(),
         expected(EmfDocument.parseAll(emfLines(), NAMESPACE)).stream().sorted().toList());
   }
 
@@ -345,9 +354,9 @@ class MetricsPublisherTest {
     MetricsOutcome outcome = apiPublisher().publish(TestReports.mixed(), almostOver);
 
     assertEquals(List.of(), server.requests());
-    assertEquals(11, outcome.writtenAsEmf());
+    assertEquals(12, outcome.writtenAsEmf());
     assertTrue(outcome.error().orElseThrow().startsWith("PutMetricData not attempted"));
-    assertEquals(11, EmfDocument.parseAll(emfLines(), NAMESPACE).size());
+    assertEquals(12, EmfDocument.parseAll(emfLines(), NAMESPACE).size());
   }
 
   @Test
@@ -358,10 +367,10 @@ class MetricsPublisherTest {
         publisher(MetricsMode.EMF, neverBuilt())
             .publish(report, Deadline.after(Duration.ofSeconds(5)));
 
-    assertEquals(new MetricsOutcome("emf", 11, 0, 11, Optional.empty()), outcome);
+    assertEquals(new MetricsOutcome("emf", 12, 0, 12, Optional.empty()), outcome);
     assertEquals(3, emfLines().size());
     assertEquals(
-        expected(Metrics.of(report)).stream().sorted().toList(),
+        expected(Metrics.of(report, MetricsDetail.FULL)).stream().sorted().toList(),
         expected(EmfDocument.parseAll(emfLines(), NAMESPACE)).stream().sorted().toList());
     assertEquals(List.of(), server.requests());
   }
@@ -410,13 +419,13 @@ class MetricsPublisherTest {
     assertEquals(
         new MetricsOutcome(
             "api",
-            11,
+            12,
             0,
-            11,
+            12,
             Optional.of("CloudWatch client could not be built: Unable to load region")),
         first);
     assertEquals(3, emfLines().size(), "only the first run wrote EMF");
-    assertEquals(new MetricsOutcome("api", 11, 11, 0, Optional.empty()), second);
+    assertEquals(new MetricsOutcome("api", 12, 12, 0, Optional.empty()), second);
     assertEquals(1, server.putMetricDataCalls().size());
   }
 
@@ -430,6 +439,7 @@ class MetricsPublisherTest {
             Duration.ofSeconds(5),
             "Custom/Namespace",
             MetricsMode.EMF,
+            MetricsDetail.FULL,
             Optional.empty(),
             2,
             Duration.ofMinutes(60),
@@ -443,7 +453,135 @@ class MetricsPublisherTest {
         Wiring.metrics(config, aws(), stdout)
             .publish(report, Deadline.after(Duration.ofSeconds(5)));
 
-    assertEquals(new MetricsOutcome("emf", 11, 0, 11, Optional.empty()), outcome);
-    assertEquals(11, EmfDocument.parseAll(emfLines(), "Custom/Namespace").size());
+    assertEquals(new MetricsOutcome("emf", 12, 0, 12, Optional.empty()), outcome);
+    assertEquals(12, EmfDocument.parseAll(emfLines(), "Custom/Namespace").size());
+  }
+
+  /** A {@code target timings} log line as the publisher should write it, without the timestamp. */
+  private static String timingsLine(String target, String timings, String certificateDays) {
+    return "{\"level\":\"INFO\",\"message\":\"target timings\",\"target\":\""
+        + target
+        + "\",\"timings\":"
+        + timings
+        + ",\"certificateDaysRemaining\":"
+        + certificateDays
+        + "}";
+  }
+
+  private static final List<String> SILENCED_RUN_TIMINGS =
+      List.of(
+          timingsLine(
+              "prefect-api",
+              "{\"dnsMs\":2,\"connectMs\":2,\"tlsMs\":12,\"ttfbMs\":31,\"totalMs\":47}",
+              "300"),
+          timingsLine(
+              "prefect-ui",
+              "{\"dnsMs\":2,\"connectMs\":2,\"tlsMs\":15,\"ttfbMs\":30,\"totalMs\":5003}",
+              "300"),
+          timingsLine(
+              "legacy",
+              "{\"dnsMs\":null,\"connectMs\":null,\"tlsMs\":null,\"ttfbMs\":null,"
+                  + "\"totalMs\":4}",
+              "null"));
+
+  /** The non-EMF lines of standard output, each without its {@code timestamp}. */
+  private List<String> logLinesWithoutTimestamp() throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (JsonNode line : logLines()) {
+      assertTrue(line.path("timestamp").isTextual(), line::toString);
+      ((ObjectNode) line).remove("timestamp");
+      lines.add(JSON.writeValueAsString(line));
+    }
+    return lines;
+  }
+
+  @Test
+  void apiLeanSendsTheLeanSetAndLogsEachTargetsTimings() throws Exception {
+    MetricsOutcome outcome =
+        leanPublisher(MetricsMode.API, () -> client)
+            .publish(MetricsTest.silencedRun(), Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(new MetricsOutcome("api", 8, 8, 0, Optional.empty()), outcome);
+    List<PutMetricData> calls = server.putMetricDataCalls();
+    assertEquals(1, calls.size(), "one PutMetricData call per run");
+    assertEquals(NAMESPACE, calls.getFirst().namespace());
+    assertEquals(
+        List.of(
+            "HealthCheckStatus[Target=prefect-api] None 1.0 @" + STARTED_AT,
+            "HealthCheckStatus[Target=prefect-ui] None 0.0 @" + STARTED_AT,
+            "HealthCheckFailure[Target=prefect-ui,Reason=CONNECT_TIMEOUT] Count 1.0 @" + STARTED_AT,
+            "UnhealthyAddresses[Target=prefect-ui] Count 1.0 @" + STARTED_AT,
+            "HealthCheckStatus[Target=legacy] None 0.0 @" + STARTED_AT,
+            "HealthCheckFailure[Target=legacy,Reason=NXDOMAIN] Count 1.0 @" + STARTED_AT,
+            "UnhealthyTargets[] Count 1.0 @" + STARTED_AT,
+            "SilencedTargets[] Count 1.0 @" + STARTED_AT),
+        arrived(calls));
+    assertEquals(List.of(), emfLines(), "no EMF when the call succeeds");
+    assertEquals(SILENCED_RUN_TIMINGS, logLinesWithoutTimestamp());
+  }
+
+  @Test
+  void emfLeanWritesTheTimingsOnTheTargetsLinesAndNoLogLine() throws Exception {
+    Report run = MetricsTest.silencedRun();
+
+    MetricsOutcome outcome =
+        leanPublisher(MetricsMode.EMF, neverBuilt())
+            .publish(run, Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(new MetricsOutcome("emf", 8, 0, 8, Optional.empty()), outcome);
+    assertEquals(
+        Emf.lines(
+            NAMESPACE,
+            Metrics.of(run, MetricsDetail.LEAN),
+            Metrics.logged(run, MetricsDetail.LEAN)),
+        outputLines());
+    List<Long> totals = new ArrayList<>();
+    for (String line : emfLines()) {
+      totals.add(JSON.readTree(line).path("timings").path("totalMs").asLong(-1));
+    }
+    assertEquals(List.of(47L, 5003L, 4L, -1L), totals, "each target's line, not the run's");
+    assertEquals(List.of(), logLines());
+  }
+
+  @Test
+  void offLeanWritesNothing() {
+    MetricsOutcome outcome =
+        leanPublisher(MetricsMode.OFF, neverBuilt())
+            .publish(MetricsTest.silencedRun(), Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(new MetricsOutcome("off", 0, 0, 0, Optional.empty()), outcome);
+    assertEquals(List.of(), outputLines());
+    assertEquals(List.of(), server.requests());
+  }
+
+  @Test
+  void apiLeanFallbackPutsTheTimingsOnTheEmfLinesInsteadOfLogLines() throws Exception {
+    server.replyAlways(Reply.SERVER_ERROR);
+    Report run = MetricsTest.silencedRun();
+
+    MetricsOutcome outcome =
+        leanPublisher(MetricsMode.API, () -> client)
+            .publish(run, Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(8, outcome.writtenAsEmf());
+    assertEquals(
+        Emf.lines(
+            NAMESPACE,
+            Metrics.of(run, MetricsDetail.LEAN),
+            Metrics.logged(run, MetricsDetail.LEAN)),
+        emfLines());
+    List<JsonNode> logs = logLines();
+    assertEquals(1, logs.size(), "only the failure is logged, no target timings: " + logs);
+    assertEquals("WARN", logs.getFirst().path("level").asText());
+  }
+
+  @Test
+  void fullWritesNoTimingsLine() throws Exception {
+    publisher(MetricsMode.API, () -> client)
+        .publish(MetricsTest.silencedRun(), Deadline.after(Duration.ofSeconds(5)));
+
+    assertEquals(List.of(), outputLines(), "full carries the timings as metrics only");
+    // 7 of the healthy target, 9 of the broken zone's, 3 of the NXDOMAIN one and the 2 counts.
+    assertEquals(21, server.putMetricDataCalls().getFirst().metricData().size());
   }
 }

@@ -10,10 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import health.privatelink.Reason;
 import health.privatelink.check.Report;
+import health.privatelink.check.Silence;
+import health.privatelink.check.TargetResult;
 import health.privatelink.check.Timings;
+import health.privatelink.config.MetricsDetail;
 import health.privatelink.testing.TestReports;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -25,6 +31,23 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class MetricsTest {
+  static final Silence MAINTENANCE =
+      new Silence(Instant.parse("2026-03-04T07:00:00Z"), "provider maintenance");
+
+  /**
+   * A healthy target, a silenced one with a broken zone, and a failed one that is not silenced:
+   * every kind of data point of the lean set, and both counts.
+   */
+  static Report silencedRun() {
+    return report(
+        healthy("prefect-api"),
+        TestReports.oneZoneBroken("prefect-ui").withSilence(MAINTENANCE),
+        failed(
+            "legacy",
+            Reason.NXDOMAIN,
+            phases(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), ms(3.5)),
+            OptionalLong.empty()));
+  }
 
   /** A data point as one readable line: {@code Name[Dim=value,...] Unit value}. */
   static String show(DataPoint p) {
@@ -57,7 +80,8 @@ class MetricsTest {
                 "TlsHandshakeTime[Target=prefect-api] Milliseconds 12.25",
                 "TimeToFirstByte[Target=prefect-api] Milliseconds 30.75",
                 "CertificateDaysRemaining[Target=prefect-api] None 300.0",
-                "UnhealthyTargets[] Count 0.0")),
+                "UnhealthyTargets[] Count 0.0",
+                "SilencedTargets[] Count 0.0")),
         Arguments.of(
             "NXDOMAIN: no phase completed",
             report(
@@ -75,7 +99,8 @@ class MetricsTest {
                 "HealthCheckStatus[Target=prefect-ui] None 0.0",
                 "Duration[Target=prefect-ui] Milliseconds 3.5",
                 "HealthCheckFailure[Target=prefect-ui,Reason=NXDOMAIN] Count 1.0",
-                "UnhealthyTargets[] Count 1.0")),
+                "UnhealthyTargets[] Count 1.0",
+                "SilencedTargets[] Count 0.0")),
         Arguments.of(
             "connect timeout after DNS",
             report(
@@ -94,7 +119,8 @@ class MetricsTest {
                 "Duration[Target=a] Milliseconds 5000.0",
                 "DnsLookupTime[Target=a] Milliseconds 4.0",
                 "HealthCheckFailure[Target=a,Reason=CONNECT_TIMEOUT] Count 1.0",
-                "UnhealthyTargets[] Count 1.0")),
+                "UnhealthyTargets[] Count 1.0",
+                "SilencedTargets[] Count 0.0")),
         Arguments.of(
             "TLS failure: DNS and connect, no handshake, no certificate",
             report(
@@ -114,7 +140,8 @@ class MetricsTest {
                 "DnsLookupTime[Target=a] Milliseconds 1.0",
                 "ConnectTime[Target=a] Milliseconds 2.0",
                 "HealthCheckFailure[Target=a,Reason=TLS_ERROR] Count 1.0",
-                "UnhealthyTargets[] Count 1.0")),
+                "UnhealthyTargets[] Count 1.0",
+                "SilencedTargets[] Count 0.0")),
         Arguments.of(
             "plain HTTP answering 503: no TLS phase, no certificate",
             report(
@@ -135,7 +162,8 @@ class MetricsTest {
                 "ConnectTime[Target=a] Milliseconds 2.0",
                 "TimeToFirstByte[Target=a] Milliseconds 3.0",
                 "HealthCheckFailure[Target=a,Reason=HTTP_STATUS] Count 1.0",
-                "UnhealthyTargets[] Count 1.0")),
+                "UnhealthyTargets[] Count 1.0",
+                "SilencedTargets[] Count 0.0")),
         Arguments.of(
             "body mismatch after a full exchange keeps every phase and the certificate",
             report(
@@ -158,7 +186,8 @@ class MetricsTest {
                 "TimeToFirstByte[Target=a] Milliseconds 4.0",
                 "CertificateDaysRemaining[Target=a] None -2.0",
                 "HealthCheckFailure[Target=a,Reason=BODY_MISMATCH] Count 1.0",
-                "UnhealthyTargets[] Count 1.0")),
+                "UnhealthyTargets[] Count 1.0",
+                "SilencedTargets[] Count 0.0")),
         Arguments.of(
             "one zone broken: the slowest address's phases, and how many addresses failed",
             report(TestReports.oneZoneBroken("api")),
@@ -172,17 +201,18 @@ class MetricsTest {
                 "CertificateDaysRemaining[Target=api] None 300.0",
                 "HealthCheckFailure[Target=api,Reason=CONNECT_TIMEOUT] Count 1.0",
                 "UnhealthyAddresses[Target=api] Count 1.0",
-                "UnhealthyTargets[] Count 1.0")),
+                "UnhealthyTargets[] Count 1.0",
+                "SilencedTargets[] Count 0.0")),
         Arguments.of(
             "a run with no targets still says how many failed",
             report(),
-            List.of("UnhealthyTargets[] Count 0.0")));
+            List.of("UnhealthyTargets[] Count 0.0", "SilencedTargets[] Count 0.0")));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("results")
   void dataPointsFollowTheContract(String name, Report report, List<String> expected) {
-    List<DataPoint> points = Metrics.of(report);
+    List<DataPoint> points = Metrics.of(report, MetricsDetail.FULL);
 
     assertEquals(expected, points.stream().map(MetricsTest::show).toList());
     assertTrue(
@@ -195,7 +225,7 @@ class MetricsTest {
     Report rich =
         report(
             healthy("prefect-api"),
-            TestReports.oneZoneBroken("prefect-ui"),
+            TestReports.oneZoneBroken("prefect-ui").withSilence(MAINTENANCE),
             failed(
                 "dns",
                 Reason.NXDOMAIN,
@@ -204,7 +234,9 @@ class MetricsTest {
                 OptionalLong.empty()));
 
     Set<String> produced =
-        Metrics.of(rich).stream().map(DataPoint::name).collect(Collectors.toSet());
+        Metrics.of(rich, MetricsDetail.FULL).stream()
+            .map(DataPoint::name)
+            .collect(Collectors.toSet());
 
     assertEquals(Set.copyOf(Metrics.NAMES), produced);
     assertEquals(Metrics.NAMES.size(), Set.copyOf(Metrics.NAMES).size(), "no name twice");
@@ -214,7 +246,7 @@ class MetricsTest {
   void targetsKeepTheirConfiguredOrderAndTheRunCountsTheFailedOnes() {
     Report report = TestReports.mixed();
 
-    List<DataPoint> points = Metrics.of(report);
+    List<DataPoint> points = Metrics.of(report, MetricsDetail.FULL);
 
     assertEquals(
         List.of("prefect-api", "prefect-ui"),
@@ -222,6 +254,114 @@ class MetricsTest {
             .filter(p -> p.name().equals("HealthCheckStatus"))
             .map(p -> p.dimensions().getFirst().value())
             .toList());
-    assertEquals("UnhealthyTargets[] Count 1.0", show(points.getLast()));
+    assertEquals("UnhealthyTargets[] Count 1.0", show(points.get(points.size() - 2)));
+    assertEquals("SilencedTargets[] Count 0.0", show(points.getLast()));
+  }
+
+  @Test
+  void leanKeepsOnlyStatusFailuresAndCounts() {
+    List<DataPoint> points = Metrics.of(silencedRun(), MetricsDetail.LEAN);
+
+    assertEquals(
+        List.of(
+            "HealthCheckStatus[Target=prefect-api] None 1.0",
+            "HealthCheckStatus[Target=prefect-ui] None 0.0",
+            "HealthCheckFailure[Target=prefect-ui,Reason=CONNECT_TIMEOUT] Count 1.0",
+            "UnhealthyAddresses[Target=prefect-ui] Count 1.0",
+            "HealthCheckStatus[Target=legacy] None 0.0",
+            "HealthCheckFailure[Target=legacy,Reason=NXDOMAIN] Count 1.0",
+            "UnhealthyTargets[] Count 1.0",
+            "SilencedTargets[] Count 1.0"),
+        points.stream().map(MetricsTest::show).toList());
+  }
+
+  @Test
+  void leanNamesAreTheContractsLeanSet() {
+    Set<String> produced =
+        Metrics.of(silencedRun(), MetricsDetail.LEAN).stream()
+            .map(DataPoint::name)
+            .collect(Collectors.toSet());
+
+    assertEquals(
+        Set.of(
+            "HealthCheckStatus",
+            "HealthCheckFailure",
+            "UnhealthyAddresses",
+            "UnhealthyTargets",
+            "SilencedTargets"),
+        produced);
+  }
+
+  @Test
+  void fullCountsTheSilencedApartFromTheUnhealthy() {
+    List<String> shown =
+        Metrics.of(silencedRun(), MetricsDetail.FULL).stream().map(MetricsTest::show).toList();
+
+    // The silenced target keeps every metric of its own; only the run-wide counts tell it apart.
+    assertTrue(shown.contains("HealthCheckStatus[Target=prefect-ui] None 0.0"), shown::toString);
+    assertTrue(
+        shown.contains("TlsHandshakeTime[Target=prefect-ui] Milliseconds 15.0"), shown::toString);
+    assertEquals(
+        List.of("UnhealthyTargets[] Count 1.0", "SilencedTargets[] Count 1.0"),
+        shown.subList(shown.size() - 2, shown.size()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("counts")
+  void unhealthyTargetsLeavesOutTheSilenced(
+      String name, List<TargetResult> results, double unhealthy, double silenced) {
+    for (MetricsDetail detail : MetricsDetail.values()) {
+      List<DataPoint> points = Metrics.of(report(results.toArray(TargetResult[]::new)), detail);
+      assertEquals(
+          List.of("UnhealthyTargets[] Count " + unhealthy, "SilencedTargets[] Count " + silenced),
+          points.subList(points.size() - 2, points.size()).stream().map(MetricsTest::show).toList(),
+          detail.toString());
+    }
+  }
+
+  static Stream<Arguments> counts() {
+    TargetResult up = healthy("up");
+    TargetResult down = TestReports.failed("down", Reason.HTTP_STATUS);
+    return Stream.of(
+        Arguments.of("nothing silenced", List.of(up, down), 1.0, 0.0),
+        Arguments.of(
+            "the failed one silenced", List.of(up, down.withSilence(MAINTENANCE)), 0.0, 1.0),
+        Arguments.of(
+            "a healthy one silenced", List.of(up.withSilence(MAINTENANCE), down), 1.0, 1.0),
+        Arguments.of(
+            "everything silenced",
+            List.of(up.withSilence(MAINTENANCE), down.withSilence(MAINTENANCE)),
+            0.0,
+            2.0));
+  }
+
+  @Test
+  void leanLogsEachTargetsTimingsWithTheReportsKeys() {
+    List<Metrics.Logged> logged = Metrics.logged(silencedRun(), MetricsDetail.LEAN);
+
+    assertEquals(
+        List.of(
+            new Metrics.Logged("prefect-api", properties(timings(2L, 2L, 12L, 31L, 47L), 300L)),
+            new Metrics.Logged("prefect-ui", properties(timings(2L, 2L, 15L, 30L, 5003L), 300L)),
+            new Metrics.Logged("legacy", properties(timings(null, null, null, null, 4L), null))),
+        logged);
+    assertEquals(List.of(), Metrics.logged(silencedRun(), MetricsDetail.FULL), "full logs none");
+  }
+
+  static Map<String, Object> timings(Long dns, Long connect, Long tls, Long ttfb, Long total) {
+    Map<String, Object> timings = new LinkedHashMap<>();
+    timings.put("dnsMs", dns);
+    timings.put("connectMs", connect);
+    timings.put("tlsMs", tls);
+    timings.put("ttfbMs", ttfb);
+    timings.put("totalMs", total);
+    return timings;
+  }
+
+  static Map<String, Object> properties(Map<String, Object> timings, Long certificateDays) {
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("timings", timings);
+    properties.put("certificateDaysRemaining", certificateDays);
+    return properties;
   }
 }

@@ -21,6 +21,7 @@ public final class BadSettings {
           Map.entry("DEFAULT_TIMEOUT_MS", "fast"),
           Map.entry("METRICS_NAMESPACE", "AWS/Lambda"),
           Map.entry("METRICS_MODE", "cloudwatch"),
+          Map.entry("METRICS_DETAIL", "minimal"),
           Map.entry("ALERT_TOPIC_ARN", "alerts"),
           Map.entry("ALERT_AFTER_FAILURES", "0"),
           Map.entry("ALERT_REMINDER_MINUTES", "-5"),

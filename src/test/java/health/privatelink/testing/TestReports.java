@@ -267,7 +267,10 @@ public final class TestReports {
     return new Report(STARTED_AT, ms(50), List.of(results));
   }
 
-  /** A report of {@code count} healthy targets: 7 data points each, plus UnhealthyTargets. */
+  /**
+   * A report of {@code count} healthy targets: 7 data points each, plus UnhealthyTargets and
+   * SilencedTargets.
+   */
   public static Report healthyTargets(int count) {
     return sized(count, 0, "target-%03d");
   }
