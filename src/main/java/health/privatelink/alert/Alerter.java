@@ -118,7 +118,8 @@ public final class Alerter {
     Progress run = new Progress();
 
     List<String> names = report.results().stream().map(r -> r.target().name()).toList();
-    Map<String, AlertState> states = read(names, begun, now, deadlines.readBy(), run);
+    Map<String, StoredSilence> silences = new LinkedHashMap<>();
+    Map<String, AlertState> states = read(names, begun, now, deadlines.readBy(), run, silences);
 
     List<Claim> claims = new ArrayList<>();
     for (TargetResult result : report.results()) {
@@ -140,7 +141,7 @@ public final class Alerter {
               event -> claims.add(new Claim(name, step, Notice.of(result, event, step, now))));
     }
     if (claims.isEmpty()) {
-      endSilences(begun, names, now, deadlines.writeBy(), run);
+      endSilences(silences, now, deadlines.writeBy(), run);
       return new AlertOutcome(Optional.empty(), List.of(), AlertOutcome.Delivery.NONE, run.errors);
     }
 
@@ -154,7 +155,7 @@ public final class Alerter {
         release(claim, deadlines.end(), run);
       }
     }
-    endSilences(begun, names, now, deadlines.end(), run);
+    endSilences(silences, now, deadlines.end(), run);
     return new AlertOutcome(
         Optional.of(message.state()), message.targets(), sent.delivery(), run.errors);
   }
@@ -164,16 +165,26 @@ public final class Alerter {
    * its own for any it does not (a report for other targets than the run was begun for).
    */
   private Map<String, AlertState> read(
-      List<String> names, AlertRun begun, Instant now, Deadline by, Progress run) {
+      List<String> names,
+      AlertRun begun,
+      Instant now,
+      Deadline by,
+      Progress run,
+      Map<String, StoredSilence> silences) {
     Map<String, AlertState> states = new LinkedHashMap<>();
     try {
       Map<String, AlertState> stored = new LinkedHashMap<>();
       if (names.stream().anyMatch(begun::covers)) {
-        stored.putAll(begun.await(by).states());
+        AlertRun.Loaded loaded = begun.await(by);
+        stored.putAll(loaded.states());
+        silences.putAll(loaded.silences());
       }
       List<String> uncovered = names.stream().filter(name -> !begun.covers(name)).toList();
       if (!uncovered.isEmpty()) {
         stored.putAll(store.load(uncovered, now, by));
+        Map<String, StoredSilence> read = store.loadSilences(uncovered, now, by);
+        knownSilences.putAll(read);
+        silences.putAll(read);
       }
       for (String name : names) {
         AlertState state = stored.getOrDefault(name, AlertState.INITIAL);
@@ -211,22 +222,17 @@ public final class Alerter {
   }
 
   /**
-   * Clears the silences of {@code names} that have ended by {@code now}: of overlapping runs, only
-   * the one whose conditional clear wins logs the end, so each end is one log line.
+   * Clears the stored silences that have ended by {@code now}: of overlapping runs, only the one
+   * whose conditional clear wins logs the end, so each end is one log line.
    */
   private void endSilences(
-      AlertRun begun, List<String> names, Instant now, Deadline by, Progress run) {
+      Map<String, StoredSilence> stored, Instant now, Deadline by, Progress run) {
     if (!run.storeUp) {
       return;
     }
-    Map<String, StoredSilence> stored;
-    try {
-      stored = begun.await(by).silences();
-    } catch (StateStoreException e) {
-      return; // already reported by the state read
-    }
-    for (String name : names) {
-      StoredSilence silence = stored.getOrDefault(name, StoredSilence.NONE);
+    for (Map.Entry<String, StoredSilence> entry : stored.entrySet()) {
+      String name = entry.getKey();
+      StoredSilence silence = entry.getValue();
       if (!silence.endedBy(now)) {
         continue;
       }
