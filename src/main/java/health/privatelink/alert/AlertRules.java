@@ -11,6 +11,11 @@ import java.util.Optional;
  * run's start: ALARM after {@code afterFailures} failed runs in a row, REMINDER every {@code
  * reminder} while still failing, one OK when it passes again after an ALARM. Nothing else.
  *
+ * <p>A silenced target's failures still count, but it sends no ALARM or REMINDER: when the silence
+ * ends and it still fails, its alert opens on the first run after. Its OK is never held, so an
+ * alarm sent before the silence still closes, and a failure inside the silence that never alarmed
+ * ends with nothing sent.
+ *
  * @param afterFailures consecutive failed runs that open an alert, at least 1
  * @param reminder how long after the last notification to remind; zero never reminds
  */
@@ -41,10 +46,12 @@ public record AlertRules(int afterFailures, Duration reminder) {
    *
    * @param prior what was stored for the target
    * @param failure this run's failure reason; empty when the target passed
+   * @param silenced whether the target is silenced this run: its ALARM and REMINDER are held
    * @param now the run's start
    */
-  public Transition next(AlertState prior, Optional<Reason> failure, Instant now) {
-    return failure.isPresent() ? failed(prior, failure.get(), now) : passed(prior, now);
+  public Transition next(
+      AlertState prior, Optional<Reason> failure, boolean silenced, Instant now) {
+    return failure.isPresent() ? failed(prior, failure.get(), silenced, now) : passed(prior, now);
   }
 
   private Transition passed(AlertState prior, Instant now) {
@@ -61,10 +68,12 @@ public record AlertRules(int afterFailures, Duration reminder) {
     return new Transition(prior, next, event);
   }
 
-  private Transition failed(AlertState prior, Reason reason, Instant now) {
+  private Transition failed(AlertState prior, Reason reason, boolean silenced, Instant now) {
     int failures = prior.failures() == Integer.MAX_VALUE ? prior.failures() : prior.failures() + 1;
     Optional<AlertEvent> event;
-    if (!prior.open()) {
+    if (silenced) {
+      event = Optional.empty();
+    } else if (!prior.open()) {
       event = failures >= afterFailures ? Optional.of(AlertEvent.ALARM) : Optional.empty();
     } else {
       event = reminderDue(prior, now) ? Optional.of(AlertEvent.REMINDER) : Optional.empty();

@@ -2,6 +2,8 @@ package health.privatelink.alert;
 
 import health.privatelink.Deadline;
 import health.privatelink.check.Report;
+import health.privatelink.check.Silence;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,14 +22,14 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class AlertRun {
   private final Alerter alerter;
   private final List<String> names;
-  private final CompletableFuture<Map<String, AlertState>> loaded;
+  private final CompletableFuture<Loaded> loaded;
   private final AtomicReference<Thread> thread;
   private final AtomicBoolean finished = new AtomicBoolean();
 
   AlertRun(
       Alerter alerter,
       List<String> names,
-      CompletableFuture<Map<String, AlertState>> loaded,
+      CompletableFuture<Loaded> loaded,
       AtomicReference<Thread> thread) {
     this.alerter = alerter;
     this.names = List.copyOf(names);
@@ -50,6 +52,25 @@ public final class AlertRun {
     return alerter.finish(this, report, deadlines);
   }
 
+  /** What the begun read holds: the alert state and the stored silence of each target. */
+  record Loaded(Map<String, AlertState> states, Map<String, StoredSilence> silences) {
+    static final Loaded NOTHING = new Loaded(Map.of(), Map.of());
+  }
+
+  /**
+   * The silences in force at {@code now} of the targets the run was begun for, from the same read
+   * as their alert state, waited for until {@code by}; when that read fails, the silences this
+   * process last knew. Never throws for a store failure: the alerting reports it.
+   */
+  public Map<String, Silence> silences(Instant now, Deadline by) {
+    return alerter.silences(this, now, by);
+  }
+
+  /** The targets the run was begun for, in its order. */
+  List<String> names() {
+    return names;
+  }
+
   /** Whether the read begun with the run covers {@code target}. */
   boolean covers(String target) {
     return names.contains(target);
@@ -61,7 +82,7 @@ public final class AlertRun {
    *
    * @throws StateStoreException when the read failed or did not finish in time
    */
-  Map<String, AlertState> await(Deadline by) {
+  Loaded await(Deadline by) {
     try {
       return loaded.get(Math.max(0, by.remaining().toNanos()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {

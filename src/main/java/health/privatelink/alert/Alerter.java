@@ -5,6 +5,7 @@ import health.privatelink.Deadline;
 import health.privatelink.Failure;
 import health.privatelink.Log;
 import health.privatelink.check.Report;
+import health.privatelink.check.Silence;
 import health.privatelink.check.TargetResult;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -42,6 +43,12 @@ public final class Alerter {
   /** The state this process last knew per target, for when the store cannot be reached. */
   private final Map<String, Known> known = new ConcurrentHashMap<>();
 
+  /** The silence this process last read or wrote per target, for when the store is down. */
+  private final Map<String, StoredSilence> knownSilences = new ConcurrentHashMap<>();
+
+  /** How often a silence request reads and writes again after losing to an overlapping writer. */
+  static final int SILENCE_ATTEMPTS = 5;
+
   /**
    * @param rules when to alert
    * @param store where state lives between runs
@@ -69,18 +76,26 @@ public final class Alerter {
     List<String> asked = List.copyOf(names);
     if (asked.isEmpty()) {
       return new AlertRun(
-          this, asked, CompletableFuture.completedFuture(Map.of()), new AtomicReference<>());
+          this,
+          asked,
+          CompletableFuture.completedFuture(AlertRun.Loaded.NOTHING),
+          new AtomicReference<>());
     }
     Instant now = Instant.now();
     // A platform thread: on a cold start the read may wait on the client being built under a
     // lock, which would pin a virtual thread's carrier that the checks need.
     AtomicReference<Thread> thread = new AtomicReference<>();
-    CompletableFuture<Map<String, AlertState>> loaded =
+    // The silences are read in the same background read: they decide this run's alerts as the
+    // state does, and the checks' wait hides both.
+    CompletableFuture<AlertRun.Loaded> loaded =
         Background.platform(
             "alert-state-read",
             () -> {
               thread.set(Thread.currentThread());
-              return store.load(asked, now, deadline);
+              Map<String, AlertState> states = store.load(asked, now, deadline);
+              Map<String, StoredSilence> silences = store.loadSilences(asked, now, deadline);
+              knownSilences.putAll(silences);
+              return new AlertRun.Loaded(states, silences);
             });
     return new AlertRun(this, asked, loaded, thread);
   }
@@ -103,12 +118,18 @@ public final class Alerter {
     Progress run = new Progress();
 
     List<String> names = report.results().stream().map(r -> r.target().name()).toList();
-    Map<String, AlertState> states = read(names, begun, now, deadlines.readBy(), run);
+    Map<String, StoredSilence> silences = new LinkedHashMap<>();
+    Map<String, AlertState> states = read(names, begun, now, deadlines.readBy(), run, silences);
 
     List<Claim> claims = new ArrayList<>();
     for (TargetResult result : report.results()) {
       String name = result.target().name();
-      Transition step = rules.next(states.get(name), result.failure().map(Failure::reason), now);
+      Transition step =
+          rules.next(
+              states.get(name),
+              result.failure().map(Failure::reason),
+              result.silenced().isPresent(),
+              now);
       if (!step.changed() && step.event().isEmpty()) {
         continue; // a healthy target that stays healthy: nothing to write
       }
@@ -120,6 +141,7 @@ public final class Alerter {
               event -> claims.add(new Claim(name, step, Notice.of(result, event, step, now))));
     }
     if (claims.isEmpty()) {
+      endSilences(silences, now, deadlines.writeBy(), run);
       return new AlertOutcome(Optional.empty(), List.of(), AlertOutcome.Delivery.NONE, run.errors);
     }
 
@@ -133,6 +155,7 @@ public final class Alerter {
         release(claim, deadlines.end(), run);
       }
     }
+    endSilences(silences, now, deadlines.end(), run);
     return new AlertOutcome(
         Optional.of(message.state()), message.targets(), sent.delivery(), run.errors);
   }
@@ -142,16 +165,26 @@ public final class Alerter {
    * its own for any it does not (a report for other targets than the run was begun for).
    */
   private Map<String, AlertState> read(
-      List<String> names, AlertRun begun, Instant now, Deadline by, Progress run) {
+      List<String> names,
+      AlertRun begun,
+      Instant now,
+      Deadline by,
+      Progress run,
+      Map<String, StoredSilence> silences) {
     Map<String, AlertState> states = new LinkedHashMap<>();
     try {
       Map<String, AlertState> stored = new LinkedHashMap<>();
       if (names.stream().anyMatch(begun::covers)) {
-        stored.putAll(begun.await(by));
+        AlertRun.Loaded loaded = begun.await(by);
+        stored.putAll(loaded.states());
+        silences.putAll(loaded.silences());
       }
       List<String> uncovered = names.stream().filter(name -> !begun.covers(name)).toList();
       if (!uncovered.isEmpty()) {
         stored.putAll(store.load(uncovered, now, by));
+        Map<String, StoredSilence> read = store.loadSilences(uncovered, now, by);
+        knownSilences.putAll(read);
+        silences.putAll(read);
       }
       for (String name : names) {
         AlertState state = stored.getOrDefault(name, AlertState.INITIAL);
@@ -169,6 +202,135 @@ public final class Alerter {
       }
     }
     return states;
+  }
+
+  /** {@link AlertRun#silences}. */
+  Map<String, Silence> silences(AlertRun begun, Instant now, Deadline by) {
+    Map<String, StoredSilence> stored;
+    try {
+      stored = begun.await(by).silences();
+    } catch (StateStoreException e) {
+      // The alerting reports the failed read; until the store answers, silences hold as known.
+      stored = knownSilences;
+    }
+    Map<String, Silence> active = new LinkedHashMap<>();
+    for (String name : begun.names()) {
+      StoredSilence silence = stored.getOrDefault(name, StoredSilence.NONE);
+      silence.active(now).ifPresent(s -> active.put(name, s));
+    }
+    return active;
+  }
+
+  /**
+   * Clears the stored silences that have ended by {@code now}: of overlapping runs, only the one
+   * whose conditional clear wins logs the end, so each end is one log line.
+   */
+  private void endSilences(
+      Map<String, StoredSilence> stored, Instant now, Deadline by, Progress run) {
+    if (!run.storeUp) {
+      return;
+    }
+    for (Map.Entry<String, StoredSilence> entry : stored.entrySet()) {
+      String name = entry.getKey();
+      StoredSilence silence = entry.getValue();
+      if (!silence.endedBy(now)) {
+        continue;
+      }
+      try {
+        if (store.replaceSilence(name, silence.version(), Optional.empty(), now, by)) {
+          knownSilences.put(name, new StoredSilence(Optional.empty(), silence.version() + 1));
+          logSilence("silence ended", name, silence.silence().orElseThrow());
+        }
+      } catch (StateStoreException e) {
+        storeDown(run, e, "clearing an ended silence failed; the next run clears it");
+        return;
+      }
+    }
+  }
+
+  /**
+   * Silences {@code targets} under {@code silence}, replacing any silence they are under, and
+   * answers the silences in force among {@code all} afterwards. A write lost to an overlapping
+   * writer is read and made again, so the request is never lost.
+   *
+   * @throws StateStoreException when the store cannot be read or written by {@code deadline}
+   */
+  public Map<String, Silence> silence(
+      List<String> targets, Silence silence, List<String> all, Deadline deadline) {
+    Instant now = Instant.now();
+    for (String target : targets) {
+      write(target, Optional.of(silence), now, deadline);
+      logSilence("silence started", target, silence);
+    }
+    return silences(all, deadline);
+  }
+
+  /**
+   * Ends the silences of {@code targets} and answers the silences still in force among {@code all}.
+   *
+   * @throws StateStoreException when the store cannot be read or written by {@code deadline}
+   */
+  public Map<String, Silence> unsilence(List<String> targets, List<String> all, Deadline deadline) {
+    Instant now = Instant.now();
+    for (String target : targets) {
+      write(target, Optional.empty(), now, deadline)
+          .ifPresent(ended -> logSilence("silence ended", target, ended));
+    }
+    return silences(all, deadline);
+  }
+
+  /**
+   * The silences in force among {@code all}, read from each target's own state (no scan).
+   *
+   * @throws StateStoreException when the store cannot be read by {@code deadline}
+   */
+  public Map<String, Silence> silences(List<String> all, Deadline deadline) {
+    Instant now = Instant.now();
+    Map<String, Silence> active = new LinkedHashMap<>();
+    Map<String, StoredSilence> stored = store.loadSilences(all, now, deadline);
+    knownSilences.putAll(stored);
+    stored.forEach((name, silence) -> silence.active(now).ifPresent(s -> active.put(name, s)));
+    return active;
+  }
+
+  /**
+   * Stores {@code next} as the target's silence, reading and writing again when an overlapping
+   * writer wins.
+   *
+   * @return the silence it replaced, when one was in force
+   */
+  private Optional<Silence> write(
+      String target, Optional<Silence> next, Instant now, Deadline deadline) {
+    for (int attempt = 1; attempt <= SILENCE_ATTEMPTS; attempt++) {
+      StoredSilence stored =
+          store
+              .loadSilences(List.of(target), now, deadline)
+              .getOrDefault(target, StoredSilence.NONE);
+      if (next.isEmpty() && stored.silence().isEmpty()) {
+        return Optional.empty(); // nothing to clear
+      }
+      if (store.replaceSilence(target, stored.version(), next, now, deadline)) {
+        knownSilences.put(target, new StoredSilence(next, stored.version() + 1));
+        return stored.active(now);
+      }
+    }
+    throw new StateStoreException(
+        "the silence of "
+            + target
+            + " in "
+            + store.describe()
+            + " kept changing under "
+            + SILENCE_ATTEMPTS
+            + " overlapping writes; try again",
+        null);
+  }
+
+  private void logSilence(String message, String target, Silence silence) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("target", target);
+    fields.put("until", silence.until().toString());
+    fields.put("reason", silence.reason());
+    log.info(message, fields);
   }
 
   /** Writes the step's state; true when this run may send the step's event. */

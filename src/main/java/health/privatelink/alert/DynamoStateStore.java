@@ -3,6 +3,7 @@ package health.privatelink.alert;
 import health.privatelink.Deadline;
 import health.privatelink.Reason;
 import health.privatelink.aws.CallLimits;
+import health.privatelink.check.Silence;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -35,6 +36,15 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * notification); {@code reason} (S, absent before the first failure); {@code updatedAt} (S); and
  * {@code expiresAt} (N, epoch seconds, the table's TTL attribute), {@link #TIME_TO_LIVE} after the
  * last write, so targets removed from the configuration do not linger.
+ *
+ * <p>A target's silence lives in an item of its own, under the key {@code silence#<target>} (a
+ * target name cannot hold {@code #}, so the keys never meet): {@code version} (N, its own, bumped
+ * by every silence write), {@code until} (S, ISO-8601) and {@code silenceReason} (S), both absent
+ * once cleared, {@code updatedAt} and {@code expiresAt} ({@link #TIME_TO_LIVE} after the end or the
+ * clear). Separate items rather than attributes of the alert item: the alert writes replace their
+ * whole item (PutItem), and so may keep doing so without ever touching a silence, a silence write
+ * never touches alert state, and each is conditional on its own version. The silences are read with
+ * BatchGetItem like the alert state, in the same background read, so no call is added.
  */
 public final class DynamoStateStore implements StateStore {
   /** Every DynamoDB call this store makes: the function's role allows exactly these. */
@@ -60,6 +70,9 @@ public final class DynamoStateStore implements StateStore {
   static final String REASON = "reason";
   static final String UPDATED_AT = "updatedAt";
   static final String EXPIRES_AT = "expiresAt";
+  static final String SILENCE_PREFIX = "silence#";
+  static final String UNTIL = "until";
+  static final String SILENCE_REASON = "silenceReason";
 
   private final Supplier<DynamoDbClient> client;
   private final String table;
@@ -76,16 +89,37 @@ public final class DynamoStateStore implements StateStore {
   @Override
   public Map<String, AlertState> load(Collection<String> targets, Instant now, Deadline deadline) {
     Map<String, AlertState> loaded = new LinkedHashMap<>();
-    List<String> all = List.copyOf(new LinkedHashSet<>(targets));
-    for (int from = 0; from < all.size(); from += MAX_KEYS_PER_BATCH) {
-      List<String> batch = all.subList(from, Math.min(all.size(), from + MAX_KEYS_PER_BATCH));
-      Map<String, Map<String, AttributeValue>> items = batchGet(batch, deadline);
-      for (String target : batch) {
-        Map<String, AttributeValue> item = items.get(target);
-        loaded.put(target, item == null ? AlertState.INITIAL : fromItem(item, now));
-      }
+    Map<String, Map<String, AttributeValue>> items = read(targets, "", deadline);
+    for (String target : new LinkedHashSet<>(targets)) {
+      Map<String, AttributeValue> item = items.get(target);
+      loaded.put(target, item == null ? AlertState.INITIAL : fromItem(item, now));
     }
     return loaded;
+  }
+
+  @Override
+  public Map<String, StoredSilence> loadSilences(
+      Collection<String> targets, Instant now, Deadline deadline) {
+    Map<String, StoredSilence> loaded = new LinkedHashMap<>();
+    Map<String, Map<String, AttributeValue>> items = read(targets, SILENCE_PREFIX, deadline);
+    for (String target : new LinkedHashSet<>(targets)) {
+      Map<String, AttributeValue> item = items.get(SILENCE_PREFIX + target);
+      loaded.put(target, item == null ? StoredSilence.NONE : silenceFromItem(item, now));
+    }
+    return loaded;
+  }
+
+  /** The items under {@code prefix + target} of each target, by key, in batches. */
+  private Map<String, Map<String, AttributeValue>> read(
+      Collection<String> targets, String prefix, Deadline deadline) {
+    Map<String, Map<String, AttributeValue>> items = new HashMap<>();
+    List<String> all =
+        new LinkedHashSet<>(targets).stream().map(target -> prefix + target).toList();
+    for (int from = 0; from < all.size(); from += MAX_KEYS_PER_BATCH) {
+      items.putAll(
+          batchGet(all.subList(from, Math.min(all.size(), from + MAX_KEYS_PER_BATCH)), deadline));
+    }
+    return items;
   }
 
   /**
@@ -93,7 +127,7 @@ public final class DynamoStateStore implements StateStore {
    * DynamoDB left unprocessed (throttling, size) after a jittered, doubling backoff, for as long as
    * the deadline leaves room for another call.
    *
-   * @return the items found, by target name; a target without an item is absent
+   * @return the items found, by key; a key without an item is absent
    */
   private Map<String, Map<String, AttributeValue>> batchGet(List<String> batch, Deadline deadline) {
     Map<String, Map<String, AttributeValue>> found = new HashMap<>();
@@ -177,6 +211,22 @@ public final class DynamoStateStore implements StateStore {
 
   @Override
   public boolean replace(String target, long expectedVersion, AlertState next, Deadline deadline) {
+    return put(target, expectedVersion, toItem(target, next), deadline);
+  }
+
+  @Override
+  public boolean replaceSilence(
+      String target, long expectedVersion, Optional<Silence> next, Instant now, Deadline deadline) {
+    return put(
+        SILENCE_PREFIX + target,
+        expectedVersion,
+        silenceItem(target, new StoredSilence(next, expectedVersion + 1), now),
+        deadline);
+  }
+
+  /** Writes the whole item under {@code key} if its version is still {@code expectedVersion}. */
+  private boolean put(
+      String key, long expectedVersion, Map<String, AttributeValue> item, Deadline deadline) {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
     String condition;
@@ -191,7 +241,7 @@ public final class DynamoStateStore implements StateStore {
     PutItemRequest.Builder request =
         PutItemRequest.builder()
             .tableName(table)
-            .item(toItem(target, next))
+            .item(item)
             .conditionExpression(condition)
             .expressionAttributeNames(names);
     if (!values.isEmpty()) {
@@ -199,7 +249,7 @@ public final class DynamoStateStore implements StateStore {
     }
     Optional<AwsRequestOverrideConfiguration> within = CallLimits.within(deadline);
     if (within.isEmpty()) {
-      throw failed("PutItem", target, CallLimits.NO_TIME_LEFT, null);
+      throw failed("PutItem", key, CallLimits.NO_TIME_LEFT, null);
     }
     try {
       request.overrideConfiguration(within.get());
@@ -208,7 +258,7 @@ public final class DynamoStateStore implements StateStore {
     } catch (ConditionalCheckFailedException e) {
       return false;
     } catch (SdkException e) {
-      throw failed("PutItem", target, e);
+      throw failed("PutItem", key, e);
     }
   }
 
@@ -245,6 +295,38 @@ public final class DynamoStateStore implements StateStore {
         EXPIRES_AT,
         AttributeValue.fromN(Long.toString(updated.plus(TIME_TO_LIVE).getEpochSecond())));
     return item;
+  }
+
+  static Map<String, AttributeValue> silenceItem(String target, StoredSilence stored, Instant now) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(KEY, AttributeValue.fromS(SILENCE_PREFIX + target));
+    item.put(VERSION, AttributeValue.fromN(Long.toString(stored.version())));
+    Instant last = now;
+    if (stored.silence().isPresent()) {
+      Silence silence = stored.silence().get();
+      item.put(UNTIL, AttributeValue.fromS(silence.until().toString()));
+      item.put(SILENCE_REASON, AttributeValue.fromS(silence.reason()));
+      last = silence.until().isAfter(now) ? silence.until() : now;
+    }
+    item.put(UPDATED_AT, AttributeValue.fromS(now.toString()));
+    item.put(
+        EXPIRES_AT, AttributeValue.fromN(Long.toString(last.plus(TIME_TO_LIVE).getEpochSecond())));
+    return item;
+  }
+
+  static StoredSilence silenceFromItem(Map<String, AttributeValue> item, Instant now) {
+    long version = number(item, VERSION).orElse(0L);
+    Optional<Long> expiresAt = number(item, EXPIRES_AT);
+    if (expiresAt.isPresent() && expiresAt.get() <= now.getEpochSecond()) {
+      return new StoredSilence(Optional.empty(), version);
+    }
+    Optional<Instant> until = instant(item, UNTIL);
+    Optional<String> reason = string(item, SILENCE_REASON);
+    return new StoredSilence(
+        until.isPresent() && reason.isPresent()
+            ? Optional.of(new Silence(until.get(), reason.get()))
+            : Optional.empty(),
+        version);
   }
 
   static AlertState fromItem(Map<String, AttributeValue> item, Instant now) {

@@ -7,8 +7,10 @@ import health.privatelink.BadInputException;
 import health.privatelink.Deadline;
 import health.privatelink.Json;
 import health.privatelink.Log;
+import health.privatelink.alert.StateStoreException;
 import health.privatelink.alert.TestAlert;
 import health.privatelink.aws.AwsSettings;
+import health.privatelink.check.Silence;
 import health.privatelink.config.Config;
 import health.privatelink.config.ConfigException;
 import health.privatelink.config.ConfigParser;
@@ -98,11 +100,7 @@ public final class Handler implements RequestStreamHandler {
       // The person who sent the event reads the answer; a function error would count in Errors
       // and page on-call for a typo in a console test event.
       log.warn("bad event", Map.of("error", e.getMessage()));
-      try (JsonGenerator json = Json.factory().createGenerator(output)) {
-        json.writeStartObject();
-        json.writeStringField("error", e.getMessage());
-        json.writeEndObject();
-      }
+      writeError(e.getMessage(), output);
       return;
     }
     List<Target> targets;
@@ -137,6 +135,29 @@ public final class Handler implements RequestStreamHandler {
         }
         return;
       }
+      case Invocation.Silence silence -> {
+        // Not a check run: nothing is checked, and the next run stays a cold start if it was.
+        log.info(
+            "silence invocation",
+            Map.of("request", silence.request().kind(), "targets", silence.request().targets()));
+        Map<String, Silence> silences;
+        try {
+          silences = pipeline.silence(silence.request(), config.targets(), deadline);
+        } catch (BadInputException e) {
+          log.warn("bad event", Map.of("error", e.getMessage()));
+          writeError(e.getMessage(), output);
+          return;
+        } catch (StateStoreException e) {
+          // The store is down or the call ran out of time: the sender reads why and tries again.
+          log.error("silence request failed", Map.of("error", String.valueOf(e.getMessage())));
+          writeError(e.getMessage(), output);
+          return;
+        }
+        try (JsonGenerator json = Json.factory().createGenerator(output)) {
+          ReportJson.write(silences, json);
+        }
+        return;
+      }
     }
     Pipeline.Outcome outcome;
     try {
@@ -160,6 +181,14 @@ public final class Handler implements RequestStreamHandler {
     String region = env.getOrDefault("AWS_REGION", "");
     return (name.isBlank() ? "privatelink-health" : name)
         + (region.isBlank() ? "" : " in " + region);
+  }
+
+  private static void writeError(String message, OutputStream output) throws IOException {
+    try (JsonGenerator json = Json.factory().createGenerator(output)) {
+      json.writeStartObject();
+      json.writeStringField("error", message);
+      json.writeEndObject();
+    }
   }
 
   private static Object readEvent(InputStream input) throws IOException {

@@ -5,6 +5,7 @@ import health.privatelink.BadInputException;
 import health.privatelink.Json;
 import health.privatelink.config.Target;
 import health.privatelink.config.TargetsParser;
+import health.privatelink.run.SilenceRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +13,7 @@ import org.joda.time.DateTime;
 
 /**
  * What an invocation asks for: the scheduled check of the configured targets, a manual check of
- * other targets, or a test alert.
+ * other targets, a test alert, or a request about silences.
  */
 public sealed interface Invocation {
 
@@ -37,11 +38,17 @@ public sealed interface Invocation {
    */
   record AlertTest() implements Invocation {}
 
+  /**
+   * A silence request, {@code {"silence": {...}}}: silence targets, list the silences, or end some.
+   * It is not a check run: nothing is checked and the next run's cold start is unchanged.
+   */
+  record Silence(SilenceRequest request) implements Invocation {}
+
   /** Keys a manual invocation may carry. */
   Set<String> MANUAL_KEYS = Set.of("targets", "publish");
 
   /** The keys that make an event a manual invocation, one kind each. */
-  List<String> KINDS = List.of("targets", "testAlert");
+  List<String> KINDS = List.of("targets", "testAlert", "silence");
 
   /**
    * Reads a parsed event.
@@ -66,10 +73,22 @@ public sealed interface Invocation {
       throw new BadInputException(
           "the event has both "
               + String.join(" and ", kinds.stream().map(Json::quote).toList())
-              + "; a manual invocation is one of {\"targets\": [...]} or {\"testAlert\": true}");
+              + "; a manual invocation is one of {\"targets\": [...]}, {\"testAlert\": true}"
+              + " or {\"silence\": {...}}");
     }
     if (kinds.getFirst().equals("testAlert")) {
       return alertTest(object);
+    }
+    if (kinds.getFirst().equals("silence")) {
+      for (Object key : object.keySet()) {
+        if (!key.equals("silence")) {
+          throw new BadInputException(
+              "the event has unknown key "
+                  + Json.quote(String.valueOf(key))
+                  + "; a silence request allows only: silence");
+        }
+      }
+      return new Silence(SilenceRequest.from(object.get("silence")));
     }
     for (Object key : object.keySet()) {
       if (!MANUAL_KEYS.contains(key)) {

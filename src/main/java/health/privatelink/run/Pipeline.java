@@ -1,15 +1,19 @@
 package health.privatelink.run;
 
 import health.privatelink.Background;
+import health.privatelink.BadInputException;
 import health.privatelink.Deadline;
 import health.privatelink.Log;
+import health.privatelink.alert.AlertDeadlines;
 import health.privatelink.alert.AlertOutcome;
 import health.privatelink.alert.AlertRun;
 import health.privatelink.alert.Alerter;
+import health.privatelink.alert.StateStoreException;
 import health.privatelink.alert.TestAlert;
 import health.privatelink.check.Checker;
 import health.privatelink.check.EndpointResult;
 import health.privatelink.check.Report;
+import health.privatelink.check.Silence;
 import health.privatelink.check.TargetResult;
 import health.privatelink.check.Timings;
 import health.privatelink.config.Target;
@@ -18,6 +22,8 @@ import health.privatelink.publish.MetricsOutcome;
 import health.privatelink.publish.MetricsPublisher;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,18 +110,63 @@ public final class Pipeline {
             checked.startedAt(),
             checked.duration(),
             diagnoser.diagnose(checked.results(), TimePlan.diagnosisLookups(diagnosis), diagnosis));
-    logResults(report, cold);
     if (alerting.isEmpty()) {
+      logResults(report, cold);
       return new Outcome(report, cold, Optional.empty(), Optional.empty());
     }
     Deadline publishing = plan.publishing();
+    AlertDeadlines alertDeadlines = TimePlan.alerting(publishing);
+    // The silences came with the alert state, read while the checks waited.
+    report = silenced(report, alerting.get().silences(report.startedAt(), alertDeadlines.readBy()));
+    logResults(report, cold);
     // Both are bounded by the deadline themselves; a bug in either still surfaces as an error.
     Report measured = cold ? withoutPhaseTimings(report) : report;
     CompletableFuture<MetricsOutcome> sentMetrics =
         Background.virtual(
             "publish-metrics", () -> metrics.publish(measured, TimePlan.metricsCalls(publishing)));
-    AlertOutcome alerted = alerting.get().finish(report, TimePlan.alerting(publishing));
+    AlertOutcome alerted = alerting.get().finish(report, alertDeadlines);
     return new Outcome(report, cold, Optional.of(sentMetrics.join()), Optional.of(alerted));
+  }
+
+  /** The report with each result whose target is in {@code silences} marked with its silence. */
+  static Report silenced(Report report, Map<String, Silence> silences) {
+    if (silences.isEmpty()) {
+      return report;
+    }
+    return new Report(
+        report.startedAt(),
+        report.duration(),
+        report.results().stream()
+            .map(r ->
+                silences.containsKey(r.target().name())
+                    ? r.withSilence(silences.get(r.target().name()))
+                    : r)
+            .toList());
+  }
+
+  /**
+   * Does what a silence request asks, among the {@code configured} targets, by {@code deadline} and
+   * at most {@link TimePlan#PUBLISHING} from now; checks nothing.
+   *
+   * @return every silence in force afterwards, in the configuration's order
+   * @throws BadInputException naming the field when the request names a target not configured
+   * @throws StateStoreException when the state store cannot be read or written in time
+   */
+  public Map<String, Silence> silence(
+      SilenceRequest request, List<Target> configured, Deadline deadline) {
+    List<String> names = configured.stream().map(Target::name).toList();
+    request.requireConfigured(names);
+    Deadline by = deadline.min(Deadline.after(TimePlan.PUBLISHING));
+    return switch (request) {
+      case SilenceRequest.Start start ->
+          alerter.silence(
+              start.targets(),
+              new Silence(Instant.now().plus(Duration.ofMinutes(start.minutes())), start.reason()),
+              names,
+              by);
+      case SilenceRequest.Active active -> alerter.silences(names, by);
+      case SilenceRequest.Clear clear -> alerter.unsilence(clear.targets(), names, by);
+    };
   }
 
   /**
@@ -180,6 +231,7 @@ public final class Pipeline {
       fields.put("hint", r.failure().orElseThrow().reason().hint());
       fields.put("addresses", r.addresses().stream().map(InetAddress::getHostAddress).toList());
       r.diagnosis().ifPresent(d -> fields.put("diagnosis", d));
+      r.silenced().ifPresent(silence -> fields.put("silenced", silenced(silence)));
       log.warn("target unhealthy", fields);
     }
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -190,7 +242,21 @@ public final class Pipeline {
     summary.put(
         "unhealthy",
         report.results().stream().filter(r -> !r.healthy()).map(r -> r.target().name()).toList());
+    Map<String, Object> silenced = new LinkedHashMap<>();
+    for (TargetResult r : report.results()) {
+      r.silenced().ifPresent(silence -> silenced.put(r.target().name(), silenced(silence)));
+    }
+    if (!silenced.isEmpty()) {
+      summary.put("silenced", silenced);
+    }
     summary.put("coldStart", coldStart);
     log.info("check finished", summary);
+  }
+
+  private static Map<String, Object> silenced(Silence silence) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("until", silence.until().toString());
+    fields.put("reason", silence.reason());
+    return fields;
   }
 }

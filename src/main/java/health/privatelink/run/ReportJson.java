@@ -6,12 +6,14 @@ import health.privatelink.alert.AlertOutcome;
 import health.privatelink.alert.TestAlert;
 import health.privatelink.check.EndpointResult;
 import health.privatelink.check.Report;
+import health.privatelink.check.Silence;
 import health.privatelink.check.TargetResult;
 import health.privatelink.check.Timings;
 import health.privatelink.publish.MetricsOutcome;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -64,6 +66,24 @@ public final class ReportJson {
     json.writeEndObject();
   }
 
+  /**
+   * Writes the answer to a silence request: {@code {"silences": [{"target", "until", "reason"}]}},
+   * every silence in force after it, in the configuration's order.
+   */
+  public static void write(Map<String, Silence> silences, JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    json.writeArrayFieldStart("silences");
+    for (Map.Entry<String, Silence> silence : silences.entrySet()) {
+      json.writeStartObject();
+      json.writeStringField("target", silence.getKey());
+      json.writeStringField("until", silence.getValue().until().toString());
+      json.writeStringField("reason", silence.getValue().reason());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
   private static void writeReportFields(Report report, JsonGenerator out) throws IOException {
     out.writeBooleanField("healthy", report.healthy());
     out.writeStringField("startedAt", report.startedAt().toString());
@@ -112,6 +132,15 @@ public final class ReportJson {
       writeEndpoint(e, out);
     }
     out.writeEndArray();
+    out.writeFieldName("silenced");
+    if (r.silenced().isPresent()) {
+      out.writeStartObject();
+      out.writeStringField("until", r.silenced().get().until().toString());
+      out.writeStringField("reason", r.silenced().get().reason());
+      out.writeEndObject();
+    } else {
+      out.writeNull();
+    }
     out.writeEndObject();
   }
 

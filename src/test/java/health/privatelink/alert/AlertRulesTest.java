@@ -47,7 +47,7 @@ class AlertRulesTest {
     AlertState state = AlertState.INITIAL;
     List<Optional<AlertEvent>> events = new ArrayList<>();
     for (Runs.Run run : Runs.parse(runs).runs()) {
-      Transition step = rules.next(state, run.failure(), run.at());
+      Transition step = rules.next(state, run.failure(), false, run.at());
       assertEquals(state.version() + 1, step.next().version(), "version bumps by one");
       events.add(step.event());
       state = step.next();
@@ -60,9 +60,10 @@ class AlertRulesTest {
     AlertRules rules = new AlertRules(2, Duration.ofMinutes(60));
     Runs runs = Runs.parse("F:DNS_TIMEOUT F:TLS_ERROR");
     Transition first =
-        rules.next(AlertState.INITIAL, runs.runs().get(0).failure(), runs.runs().get(0).at());
+        rules.next(
+            AlertState.INITIAL, runs.runs().get(0).failure(), false, runs.runs().get(0).at());
     Transition second =
-        rules.next(first.next(), runs.runs().get(1).failure(), runs.runs().get(1).at());
+        rules.next(first.next(), runs.runs().get(1).failure(), false, runs.runs().get(1).at());
 
     assertEquals(Optional.of(Runs.START), second.next().failingSince());
     assertEquals(2, second.next().failures());
@@ -76,8 +77,9 @@ class AlertRulesTest {
     AlertRules rules = new AlertRules(1, Duration.ofMinutes(60));
     Runs runs = Runs.parse("F:HTTP_STATUS P");
     Transition alarm =
-        rules.next(AlertState.INITIAL, runs.runs().get(0).failure(), runs.runs().get(0).at());
-    Transition ok = rules.next(alarm.next(), Optional.empty(), runs.runs().get(1).at());
+        rules.next(
+            AlertState.INITIAL, runs.runs().get(0).failure(), false, runs.runs().get(0).at());
+    Transition ok = rules.next(alarm.next(), Optional.empty(), false, runs.runs().get(1).at());
 
     assertEquals(Optional.of(AlertEvent.OK), ok.event());
     assertEquals(0, ok.next().failures());
@@ -89,7 +91,8 @@ class AlertRulesTest {
   @Test
   void undeliveredPutsThePriorStateBackUnderANewerVersion() {
     AlertRules rules = new AlertRules(1, Duration.ofMinutes(60));
-    Transition alarm = rules.next(AlertState.INITIAL, Optional.of(Reason.NXDOMAIN), Runs.START);
+    Transition alarm =
+        rules.next(AlertState.INITIAL, Optional.of(Reason.NXDOMAIN), false, Runs.START);
     AlertState back = alarm.undelivered();
 
     assertTrue(back.sameAs(AlertState.INITIAL));
@@ -97,14 +100,14 @@ class AlertRulesTest {
     // and the next run decides again
     assertEquals(
         Optional.of(AlertEvent.ALARM),
-        rules.next(back, Optional.of(Reason.NXDOMAIN), Runs.START.plusSeconds(60)).event());
+        rules.next(back, Optional.of(Reason.NXDOMAIN), false, Runs.START.plusSeconds(60)).event());
   }
 
   @Test
   void healthyStaysHealthyWithoutAChange() {
     Transition step =
         new AlertRules(2, Duration.ofMinutes(60))
-            .next(AlertState.INITIAL, Optional.empty(), Runs.START);
+            .next(AlertState.INITIAL, Optional.empty(), false, Runs.START);
     assertFalse(step.changed());
     assertEquals(Optional.empty(), step.event());
   }

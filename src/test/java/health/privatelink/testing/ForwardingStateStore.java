@@ -3,9 +3,12 @@ package health.privatelink.testing;
 import health.privatelink.Deadline;
 import health.privatelink.alert.AlertState;
 import health.privatelink.alert.StateStore;
+import health.privatelink.alert.StoredSilence;
+import health.privatelink.check.Silence;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A state store that hands every call to another, for tests that watch, delay or fail some calls:
@@ -32,6 +35,18 @@ public class ForwardingStateStore implements StateStore {
   @Override
   public boolean replace(String target, long expectedVersion, AlertState next, Deadline deadline) {
     return delegate.replace(target, expectedVersion, next, deadline);
+  }
+
+  @Override
+  public Map<String, StoredSilence> loadSilences(
+      Collection<String> targets, Instant now, Deadline deadline) {
+    return delegate.loadSilences(targets, now, deadline);
+  }
+
+  @Override
+  public boolean replaceSilence(
+      String target, long expectedVersion, Optional<Silence> next, Instant now, Deadline deadline) {
+    return delegate.replaceSilence(target, expectedVersion, next, now, deadline);
   }
 
   @Override
