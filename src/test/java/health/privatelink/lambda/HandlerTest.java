@@ -295,6 +295,57 @@ class HandlerTest {
   }
 
   @Test
+  void aSilenceIsSetListedAndClearedWithoutCheckingAnythingAndHoldsTheAlarm() throws Exception {
+    JsonNode set = invoke(Files.readString(Path.of("events", "silence.json")));
+
+    JsonNode silences = set.get("silences");
+    assertEquals(1, silences.size(), set.toString());
+    assertEquals("prefect-api", silences.get(0).get("target").asText(), set.toString());
+    assertEquals(
+        "Prefect Cloud maintenance window", silences.get(0).get("reason").asText(), set.toString());
+    assertFalse(log().contains("\"message\":\"check finished\""), "nothing was checked");
+    assertEquals(0, dns.queries().size(), "nothing was resolved");
+    assertEquals(set, invoke("{\"silence\": {\"list\": true}}"));
+
+    // The first run is still the process's first: a silence request is not a check run.
+    JsonNode report = invoke("{}");
+    assertTrue(report.get("coldStart").asBoolean(), report.toString());
+    JsonNode api = report.get("results").get(0);
+    assertFalse(api.get("healthy").asBoolean(), "a silence changes alerting only: " + api);
+    assertEquals("Prefect Cloud maintenance window", api.get("silenced").get("reason").asText());
+    assertTrue(report.get("results").get(1).get("silenced").isNull(), report.toString());
+    assertEquals(
+        List.of("prefect-ui"),
+        JSON.convertValue(
+            report.get("published").get("alerts").get("targets"),
+            new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {}),
+        "the silenced target's alarm is held: " + report);
+
+    JsonNode cleared = invoke("{\"silence\": {\"clear\": [\"prefect-api\"]}}");
+    assertEquals(0, cleared.get("silences").size(), cleared.toString());
+  }
+
+  @Test
+  void badSilencesAreAnsweredNamingTheField() throws Exception {
+    Map<String, String> bad =
+        Map.of(
+            "{\"silence\": {\"targets\": [\"nope\"], \"minutes\": 10, \"reason\": \"x\"}}",
+                "silence.targets[0]",
+            "{\"silence\": {\"targets\": [\"prefect-api\"], \"minutes\": 10081, \"reason\": \"x\"}}",
+                "silence.minutes must be",
+            "{\"silence\": {\"targets\": [\"prefect-api\"], \"minutes\": 10}}", "silence.reason",
+            "{\"silence\": {\"list\": true}, \"targets\": []}", "the event has both");
+    for (Map.Entry<String, String> e : bad.entrySet()) {
+      JsonNode answer = invoke(e.getKey());
+      List<String> fields = new ArrayList<>();
+      answer.fieldNames().forEachRemaining(fields::add);
+      assertEquals(List.of("error"), fields, e.getKey() + " -> " + answer);
+      assertTrue(answer.get("error").asText().startsWith(e.getValue()), answer.toString());
+    }
+    assertEquals(0, invoke("{\"silence\": {\"list\": true}}").get("silences").size());
+  }
+
+  @Test
   void theOriginNamesTheFunctionAndItsRegion() {
     assertEquals(
         "plh-CheckerFunction-AbC in eu-west-1",
