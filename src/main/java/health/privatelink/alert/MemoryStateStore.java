@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * State in this process, used when {@code STATE_TABLE} is unset: it lives as long as the execution
@@ -30,18 +32,7 @@ public final class MemoryStateStore implements StateStore {
 
   @Override
   public boolean replace(String target, long expectedVersion, AlertState next, Deadline deadline) {
-    boolean[] written = {false};
-    states.compute(
-        target,
-        (name, stored) -> {
-          long version = stored == null ? 0 : stored.version();
-          if (version != expectedVersion) {
-            return stored;
-          }
-          written[0] = true;
-          return next;
-        });
-    return written[0];
+    return writeIf(states, target, expectedVersion, AlertState::version, stored -> next);
   }
 
   @Override
@@ -57,16 +48,33 @@ public final class MemoryStateStore implements StateStore {
   @Override
   public boolean replaceSilence(
       String target, long expectedVersion, Optional<Silence> next, Instant now, Deadline deadline) {
-    boolean[] written = {false};
-    silences.compute(
+    return writeIf(
+        silences,
         target,
+        expectedVersion,
+        StoredSilence::version,
+        stored -> new StoredSilence(next, expectedVersion + 1));
+  }
+
+  /**
+   * The store's conditional write: replaces what {@code map} holds for {@code key} (version 0 when
+   * nothing) with {@code next} only when its version is {@code expected}, atomically.
+   */
+  private static <V> boolean writeIf(
+      ConcurrentHashMap<String, V> map,
+      String key,
+      long expected,
+      ToLongFunction<V> version,
+      UnaryOperator<V> next) {
+    boolean[] written = {false};
+    map.compute(
+        key,
         (name, stored) -> {
-          long version = stored == null ? 0 : stored.version();
-          if (version != expectedVersion) {
+          if ((stored == null ? 0 : version.applyAsLong(stored)) != expected) {
             return stored;
           }
           written[0] = true;
-          return new StoredSilence(next, version + 1);
+          return next.apply(stored);
         });
     return written[0];
   }
