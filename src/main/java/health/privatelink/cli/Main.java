@@ -91,6 +91,23 @@ public final class Main {
       SSLSocketFactory tls,
       PrintStream out,
       PrintStream err) {
+    try {
+      return runOnce(args, env, tls, out, err);
+    } catch (RuntimeException bug) {
+      // Anything not classified on the way (configuration, usage, target failures) is the
+      // checker's own fault: exit 3, never 1, which would tell a script "a target is unhealthy".
+      err.println("the checker failed:");
+      bug.printStackTrace(err);
+      return CHECKER_FAILED;
+    }
+  }
+
+  private static int runOnce(
+      String[] args,
+      Map<String, String> env,
+      SSLSocketFactory tls,
+      PrintStream out,
+      PrintStream err) {
     boolean json = false;
     boolean publish = false;
     boolean testAlert = false;
@@ -198,15 +215,8 @@ public final class Main {
     }
     // Every command-line run is a first run: primed, it shows the network's times.
     Primer.primeOnce();
-    Pipeline.Outcome outcome;
-    try {
-      outcome =
-          pipeline.run(config.targets(), TimePlan.commandLine(config.targets(), publish), publish);
-    } catch (RuntimeException bug) {
-      err.println("the checker failed:");
-      bug.printStackTrace(err);
-      return CHECKER_FAILED;
-    }
+    Pipeline.Outcome outcome =
+        pipeline.run(config.targets(), TimePlan.commandLine(config.targets(), publish), publish);
     Report report = outcome.report();
     out.print(json ? toJson(outcome) : ReportTable.render(report));
     out.flush();
@@ -262,14 +272,7 @@ public final class Main {
   /** {@code --test-alert}: one test message, the answer printed as the function gives it. */
   private static int testAlert(
       Pipeline pipeline, Map<String, String> env, PrintStream out, PrintStream err) {
-    TestAlert sent;
-    try {
-      sent = pipeline.testAlert(origin(env), Deadline.after(TimePlan.PUBLISHING));
-    } catch (RuntimeException bug) {
-      err.println("the checker failed:");
-      bug.printStackTrace(err);
-      return CHECKER_FAILED;
-    }
+    TestAlert sent = pipeline.testAlert(origin(env), Deadline.after(TimePlan.PUBLISHING));
     StringWriter text = new StringWriter();
     try (JsonGenerator json = Json.factory().createGenerator(text)) {
       json.useDefaultPrettyPrinter();

@@ -240,7 +240,14 @@ public final class TargetsParser {
         throw new BadInputException(
             at + " must hold CIDR blocks such as \"10.0.0.0/8\", got " + Json.describe(entry));
       }
-      cidrs.add(ConfigParser.cidr(s, at));
+      try {
+        cidrs.add(Cidr.parse(s));
+      } catch (IllegalArgumentException e) {
+        // Bad input, not configuration: a manual event's targets are answered, not failed; the
+        // environment's TARGETS turns it into a ConfigException like every other target error.
+        throw new BadInputException(
+            at + " entry " + Json.quote(s.strip()) + " is not a CIDR block: " + e.getMessage());
+      }
     }
     return cidrs;
   }

@@ -239,6 +239,10 @@ class HandlerTest {
             new Bad(
                 "{\"targets\": [{\"name\": \"a\", \"url\": \"https://a.example/\"}], \"publish\": \"yes\"}",
                 "the event's publish must be true or false, got \"yes\""),
+            new Bad(
+                "{\"targets\": [{\"name\": \"a\", \"url\": \"https://a.example/\","
+                    + " \"expectedCidrs\": [\"bogus\"]}]}",
+                "targets[0].expectedCidrs"),
             new Bad("{\"targets\": ", "the event is not valid JSON: Unexpected end-of-input"))) {
       JsonNode answer = invoke(bad.event());
       List<String> fields = new ArrayList<>();
