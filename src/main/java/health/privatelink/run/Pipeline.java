@@ -111,6 +111,8 @@ public final class Pipeline {
             checked.duration(),
             diagnoser.diagnose(checked.results(), TimePlan.diagnosisLookups(diagnosis), diagnosis));
     if (alerting.isEmpty()) {
+      // Nothing is published, but a silenced target still reads as silenced in the report.
+      report = silenced(report, activeSilences(targets, plan.alertStateRead()));
       logResults(report, cold);
       return new Outcome(report, cold, Optional.empty(), Optional.empty());
     }
@@ -126,6 +128,19 @@ public final class Pipeline {
             "publish-metrics", () -> metrics.publish(measured, TimePlan.metricsCalls(publishing)));
     AlertOutcome alerted = alerting.get().finish(report, alertDeadlines);
     return new Outcome(report, cold, Optional.of(sentMetrics.join()), Optional.of(alerted));
+  }
+
+  /**
+   * The silences in force among {@code targets}, for a run that does not publish; a store that
+   * cannot be read leaves the report without them and says so in the log, never failing the run.
+   */
+  private Map<String, Silence> activeSilences(List<Target> targets, Deadline by) {
+    try {
+      return alerter.silences(targets.stream().map(Target::name).toList(), by);
+    } catch (StateStoreException e) {
+      log.warn("reading silences failed; the report shows none", Map.of("error", e.getMessage()));
+      return Map.of();
+    }
   }
 
   /** The report with each result whose target is in {@code silences} marked with its silence. */

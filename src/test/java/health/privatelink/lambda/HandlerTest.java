@@ -325,6 +325,17 @@ class HandlerTest {
             new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {}),
         "the silenced target's alarm is held: " + report);
 
+    // A check that publishes nothing still shows the silence.
+    JsonNode manual =
+        invoke(
+            "{\"targets\": [{\"name\": \"prefect-api\","
+                + " \"url\": \"https://api.private.prefect.cloud/api/health\"}]}");
+    assertTrue(manual.get("published").isNull(), manual.toString());
+    assertEquals(
+        "Prefect Cloud maintenance window",
+        manual.get("results").get(0).get("silenced").get("reason").asText(),
+        manual.toString());
+
     JsonNode cleared = invoke("{\"silence\": {\"clear\": [\"prefect-api\"]}}");
     assertEquals(0, cleared.get("silences").size(), cleared.toString());
   }
