@@ -25,7 +25,7 @@ class ColdStartTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String HOST = "api.private.prefect.cloud";
 
-  private final DnsTestServer dns = start();
+  private final DnsTestServer dns = DnsTestServer.started();
   private final HttpTestServer https =
       HttpTestServer.https(
           TestPki.serverContext(new TestPki().server(90, HOST)), HttpTestServer.respond(200, "ok"));
@@ -37,14 +37,6 @@ class ColdStartTest {
   void stop() throws Exception {
     https.close();
     dns.close();
-  }
-
-  private static DnsTestServer start() {
-    try {
-      return DnsTestServer.start();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   private Handler handler() {

@@ -28,19 +28,11 @@ class SnapshotHooksTest {
   private static final String HOST = "api.private.prefect.cloud";
   private static final String TARGETS =
       "[{\"name\": \"prefect-api\", \"url\": \"https://" + HOST + "/\"}]";
-  private final DnsTestServer dns = start();
+  private final DnsTestServer dns = DnsTestServer.started();
 
   @AfterEach
   void stop() {
     dns.close();
-  }
-
-  private static DnsTestServer start() {
-    try {
-      return DnsTestServer.start();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   private Pipeline pipeline() {

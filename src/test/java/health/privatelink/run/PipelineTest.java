@@ -57,7 +57,7 @@ class PipelineTest {
           + ": create an interface endpoint for the service with Private DNS";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final DnsTestServer dns = start();
+  private final DnsTestServer dns = DnsTestServer.started();
   private final Ec2TestServer ec2 = Ec2TestServer.start();
   private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
 
@@ -65,14 +65,6 @@ class PipelineTest {
   void stop() throws Exception {
     ec2.close();
     dns.close();
-  }
-
-  private static DnsTestServer start() {
-    try {
-      return DnsTestServer.start();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   private Config config() {

@@ -3,36 +3,21 @@ package health.privatelink.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import health.privatelink.Json;
 import health.privatelink.Reason;
 import health.privatelink.check.TargetResult;
 import health.privatelink.testing.TestReports;
-import java.io.StringWriter;
 import java.net.InetAddress;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The report's {@code endpoints}: one entry per address connected to, every key always there. */
 class ReportJsonEndpointsTest {
 
-  private static JsonNode result(TargetResult r) throws Exception {
-    StringWriter text = new StringWriter();
-    try (JsonGenerator json = Json.factory().createGenerator(text)) {
-      ReportJson.write(
-          new Pipeline.Outcome(
-              TestReports.report(Instant.parse("2026-11-24T16:00:00Z"), r),
-              false,
-              Optional.empty(),
-              Optional.empty()),
-          json);
-    }
-    return new ObjectMapper().readTree(text.toString()).get("results").get(0);
+  private static JsonNode result(TargetResult r) {
+    return TestReports.resultJson(r);
   }
 
   @Test

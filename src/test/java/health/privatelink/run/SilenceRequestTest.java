@@ -3,20 +3,16 @@ package health.privatelink.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.BadInputException;
 import health.privatelink.Json;
 import health.privatelink.Reason;
 import health.privatelink.check.Silence;
 import health.privatelink.check.TargetResult;
 import health.privatelink.testing.TestReports;
-import java.io.StringWriter;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -111,18 +107,8 @@ class SilenceRequestTest {
         SilenceRequest.from(Json.parse("{\"clear\": [\"prefect-ui\"]}", "s")));
   }
 
-  private static JsonNode result(TargetResult r) throws Exception {
-    StringWriter text = new StringWriter();
-    try (JsonGenerator json = Json.factory().createGenerator(text)) {
-      ReportJson.write(
-          new Pipeline.Outcome(
-              TestReports.report(Instant.parse("2026-11-24T16:00:00Z"), r),
-              false,
-              Optional.empty(),
-              Optional.empty()),
-          json);
-    }
-    return new ObjectMapper().readTree(text.toString()).get("results").get(0);
+  private static JsonNode result(TargetResult r) {
+    return TestReports.resultJson(r);
   }
 
   @Test

@@ -46,19 +46,11 @@ class ZoneFailureTest {
   private static final String ZONE_B = "127.0.0.3";
   private static final TestPki PKI = new TestPki();
 
-  private final DnsTestServer dns = startDns();
+  private final DnsTestServer dns = DnsTestServer.started();
   private final Ec2TestServer ec2 = Ec2TestServer.start();
   private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   private HttpTestServer zoneA;
   private int port;
-
-  private static DnsTestServer startDns() {
-    try {
-      return DnsTestServer.start();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   @AfterEach
   void stop() throws Exception {

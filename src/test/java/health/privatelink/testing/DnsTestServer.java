@@ -82,6 +82,15 @@ public final class DnsTestServer implements AutoCloseable {
     threads.execute(this::serveTcp);
   }
 
+  /** As {@link #start()}, for a test's field initializer: a failure to listen is unchecked. */
+  public static DnsTestServer started() {
+    try {
+      return start();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Listens on an ephemeral port of 127.0.0.1, the same number for UDP and TCP. */
   public static DnsTestServer start() throws IOException {
     InetAddress loopback = InetAddress.getByName("127.0.0.1");

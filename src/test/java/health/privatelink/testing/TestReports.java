@@ -1,12 +1,21 @@
 package health.privatelink.testing;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import health.privatelink.Failure;
+import health.privatelink.Json;
 import health.privatelink.Reason;
 import health.privatelink.check.EndpointResult;
 import health.privatelink.check.Report;
 import health.privatelink.check.TargetResult;
 import health.privatelink.check.Timings;
 import health.privatelink.config.Target;
+import health.privatelink.run.Pipeline;
+import health.privatelink.run.ReportJson;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -318,6 +327,27 @@ public final class TestReports {
       return InetAddress.getByName(literal);
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException(literal, e);
+    }
+  }
+
+  /** One result as the report's JSON writes it, in a report of its own that published nothing. */
+  public static JsonNode resultJson(TargetResult result) {
+    StringWriter text = new StringWriter();
+    try (JsonGenerator json = Json.factory().createGenerator(text)) {
+      ReportJson.write(
+          new Pipeline.Outcome(
+              report(Instant.parse("2026-11-24T16:00:00Z"), result),
+              false,
+              Optional.empty(),
+              Optional.empty()),
+          json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      return new ObjectMapper().readTree(text.toString()).get("results").get(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }
