@@ -75,11 +75,7 @@ final class Measurements {
         return new Cold(
             (t1 - t0) / 1e6, Proc.cpuMillis(process.pid()), JSON.readTree(outcome.body()));
       } finally {
-        // A polite stop first, so that flags which write at exit (a CDS archive) get to.
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor();
-        }
+        stop(process);
       }
     }
   }
@@ -131,7 +127,7 @@ final class Measurements {
             perRun(servers.putMetricDataCalls() - putsBefore),
             perRun(servers.stateReads() - readsBefore));
       } finally {
-        process.destroyForcibly().waitFor();
+        stop(process);
       }
     }
   }
@@ -171,10 +167,28 @@ final class Measurements {
           }
         }
         double cpuPerRun = (Proc.cpuMillis(process.pid()) - cpuBefore) / settings.scaleRuns();
-        return new Scale(cold, durations, checks, slowestPhases, Memory.of(process), cpuPerRun);
+        return new Scale(
+            cold,
+            durations,
+            checks,
+            slowestPhases,
+            Memory.of(process),
+            cpuPerRun);
       } finally {
-        process.destroyForcibly().waitFor();
+        stop(process);
       }
+    }
+  }
+
+  /**
+   * A polite stop first, so that flags which write at exit get to: a CDS archive, or a flight
+   * recording ({@code -XX:StartFlightRecording=filename=...,dumponexit=true} in
+   * BENCH_FUNCTION_JVM_FLAGS) of the warm or many-target runs.
+   */
+  private static void stop(Process process) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
     }
   }
 
