@@ -114,7 +114,7 @@ final class Launcher {
    * BENCH_* and JAVA_TOOL_OPTIONS stay out of its environment.
    */
   Process start(Launch launch, RuntimeApiServer runtime, Path log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String java = settings.functionJavaHome().resolve("bin").resolve("java").toString();
     List<String> command = new ArrayList<>();
     command.add(java);
     command.addAll(lambdaFlags());

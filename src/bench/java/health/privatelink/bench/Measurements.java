@@ -119,7 +119,7 @@ final class Measurements {
             checks,
             phases,
             phasesByTarget,
-            Memory.of(process),
+            Memory.of(process, settings.functionJavaHome()),
             cpuPerRun,
             (double) logBytes / settings.warmRuns(),
             // Distinct metrics of the last call; none when a tried setting sends no PutMetricData.
@@ -172,7 +172,7 @@ final class Measurements {
             durations,
             checks,
             slowestPhases,
-            Memory.of(process),
+            Memory.of(process, settings.functionJavaHome()),
             cpuPerRun);
       } finally {
         stop(process);

@@ -14,9 +14,10 @@ record Memory(long peakRssKb, long heapCommittedKb, long heapUsedKb) {
           "(?m)^\\s*(?:def new generation|tenured generation|DefNew|Tenured)\\s+total (\\d+)K,"
               + " used (\\d+)K");
 
-  static Memory of(Process process) throws IOException, InterruptedException {
+  /** Read with the jcmd of {@code javaHome}, the runtime the process runs on. */
+  static Memory of(Process process, Path javaHome) throws IOException, InterruptedException {
     long hwm = Proc.peakRssKb(process.pid());
-    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    String jcmd = javaHome.resolve("bin").resolve("jcmd").toString();
     Process info =
         new ProcessBuilder(jcmd, String.valueOf(process.pid()), "GC.heap_info")
             .redirectErrorStream(true)

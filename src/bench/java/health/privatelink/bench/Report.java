@@ -6,10 +6,15 @@ import static health.privatelink.bench.Stats.median;
 import static health.privatelink.bench.Stats.percentile;
 import static health.privatelink.bench.Stats.range;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
@@ -301,6 +306,11 @@ final class Report {
         .append(" (")
         .append(System.getProperty("java.home"))
         .append(")\n");
+    out.append("- JDK of the measured processes: ")
+        .append(javaRelease(settings.functionJavaHome()))
+        .append(" (")
+        .append(settings.functionJavaHome())
+        .append(")\n");
     out.append("- function JVM flags: ")
         .append(String.join(" ", functionFlags))
         .append(
@@ -321,6 +331,22 @@ final class Report {
             + " loopback DynamoDB table (BatchGetItem every run), alerts to a loopback SNS\n");
     out.append("- command: `").append(settings.command()).append("`\n");
     return out.toString();
+  }
+
+  /** The JAVA_VERSION and IMPLEMENTOR a Java runtime's {@code release} file names. */
+  private static String javaRelease(Path javaHome) {
+    try {
+      Properties release = new Properties();
+      try (Reader in = Files.newBufferedReader(javaHome.resolve("release"))) {
+        release.load(in);
+      }
+      return (release.getProperty("IMPLEMENTOR", "").replace("\"", "")
+              + " "
+              + release.getProperty("JAVA_VERSION", "unknown").replace("\"", ""))
+          .trim();
+    } catch (IOException e) {
+      return "unknown (no release file)";
+    }
   }
 
   private static void row(StringBuilder out, String figure, String value, String goal, String met) {

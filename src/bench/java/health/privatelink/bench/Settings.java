@@ -14,6 +14,9 @@ import java.util.Map;
  * @param extraFunctionEnv BENCH_FUNCTION_ENV ("KEY=value KEY2=value2"): settings added to the
  *     function's environment, to try one without editing anything
  * @param jar BENCH_JAR: another build of the function (one saved before a change), to compare
+ * @param functionJavaHome BENCH_FUNCTION_JAVA_HOME: the Java runtime the floors, the minimal job
+ *     and the function run on (default: the benchmark's own); Lambda's java21 runtime is a JDK 21,
+ *     whose TLS and elliptic-curve code differ from later JDKs'
  * @param command how the benchmark was started, for the results
  */
 record Settings(
@@ -29,6 +32,7 @@ record Settings(
     List<String> extraFunctionFlags,
     Map<String, String> extraFunctionEnv,
     Path jar,
+    Path functionJavaHome,
     String command) {
 
   Settings {
@@ -54,6 +58,7 @@ record Settings(
         words(env, "BENCH_FUNCTION_JVM_FLAGS"),
         pairs(words(env, "BENCH_FUNCTION_ENV")),
         Path.of(env.getOrDefault("BENCH_JAR", "target/privatelink-health.jar")),
+        Path.of(env.getOrDefault("BENCH_FUNCTION_JAVA_HOME", System.getProperty("java.home"))),
         env.getOrDefault("BENCH_COMMAND", "bench/run"));
   }
 
