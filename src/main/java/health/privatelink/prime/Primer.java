@@ -25,6 +25,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.time.Duration;
@@ -128,10 +131,27 @@ public final class Primer {
       // Made, never used: a resolver opens its socket only when it sends.
       new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), 53))
           .setTimeout(Duration.ofSeconds(1));
+      udpChannel();
     } catch (TextParseException | UnknownHostException e) {
       throw new IllegalStateException("priming DNS: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("priming DNS", e);
+    }
+  }
+
+  /**
+   * The socket path of a query up to its first byte: a non-blocking datagram channel bound on
+   * loopback and registered with a selector, as dnsjava's UDP client does, then closed. It is never
+   * connected and nothing is written to it.
+   */
+  private static void udpChannel() throws IOException {
+    try (Selector selector = Selector.open();
+        DatagramChannel channel = DatagramChannel.open()) {
+      channel.configureBlocking(false);
+      channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+      selector.selectNow();
+      key.cancel();
     }
   }
 
