@@ -55,26 +55,32 @@ public final class Benchmark {
     // 1. Cold starts, the two floors and the function interleaved so that drift hits all alike.
     // The first of each is a warm-up: left out of the times, its CPU time still counted.
     Launch floor = launcher.floor();
-    Launch minimal = launcher.minimalJob(servers.minimalJobTargets());
+    Launch minimal = launcher.minimalJob("minimal-job", servers.minimalJobTargets(false));
+    Launch minimalEvery =
+        launcher.minimalJob("minimal-job-every-address", servers.minimalJobTargets(true));
     Launch function = launcher.function(servers.functionEnvironment(servers.defaultTargets()));
     List<Double> floorCpu = new ArrayList<>();
     List<Double> minimalCpu = new ArrayList<>();
     List<Double> functionCpu = new ArrayList<>();
     floorCpu.add(measurements.coldStart(floor).cpuMillis());
     minimalCpu.add(measurements.coldStart(minimal).cpuMillis());
+    measurements.coldStart(minimalEvery);
     functionCpu.add(measurements.coldStart(function).cpuMillis());
     List<Double> floorMs = new ArrayList<>();
     List<Double> minimalMs = new ArrayList<>();
+    List<Double> minimalEveryMs = new ArrayList<>();
     List<Double> functionMs = new ArrayList<>();
     Map<String, Map<String, List<Double>>> firstRunPhases = new LinkedHashMap<>();
     for (int i = 0; i < settings.coldRuns(); i++) {
       Measurements.Cold floorRun = measurements.coldStart(floor);
       Measurements.Cold minimalRun = measurements.coldStart(minimal);
+      Measurements.Cold minimalEveryRun = measurements.coldStart(minimalEvery);
       Measurements.Cold functionRun = measurements.coldStart(function);
       floorMs.add(floorRun.millis());
       floorCpu.add(floorRun.cpuMillis());
       minimalMs.add(minimalRun.millis());
       minimalCpu.add(minimalRun.cpuMillis());
+      minimalEveryMs.add(minimalEveryRun.millis());
       functionMs.add(functionRun.millis());
       functionCpu.add(functionRun.cpuMillis());
       Measurements.addPhases(functionRun.response(), firstRunPhases);
@@ -87,6 +93,9 @@ public final class Benchmark {
               + fmt(floorMs.getLast())
               + " ms, minimal job "
               + fmt(minimalMs.getLast())
+              + " ms (every address "
+              + fmt(minimalEveryMs.getLast())
+              + ")"
               + " ms, function "
               + fmt(functionMs.getLast())
               + " ms");
@@ -115,6 +124,7 @@ public final class Benchmark {
         functionCpu,
         minimalMs,
         minimalCpu,
+        minimalEveryMs,
         firstRunPhases,
         reference,
         warm,

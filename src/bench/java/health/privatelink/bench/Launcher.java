@@ -46,11 +46,11 @@ final class Launcher {
   }
 
   /**
-   * The job's own floor: two HTTPS GETs at once with verified TLS and nothing else, in a jar of its
-   * own like the do-nothing handler, at these "host:port:address" targets.
+   * The job's own floor: HTTPS GETs at once with verified TLS and nothing else, in a jar of its own
+   * like the do-nothing handler, at these "host:port:address" targets.
    */
-  Launch minimalJob(String targets) throws IOException, URISyntaxException {
-    return bare("minimal-job", MinimalJobHandler.class, Map.of("MINIMAL_TARGETS", targets));
+  Launch minimalJob(String name, String targets) throws IOException, URISyntaxException {
+    return bare(name, MinimalJobHandler.class, Map.of("MINIMAL_TARGETS", targets));
   }
 
   private Launch bare(String name, Class<?> handler, Map<String, String> env)

@@ -19,7 +19,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The job's own floor: only what no checker can skip. Two HTTPS GETs at once, each on a fresh
+ * The job's own floor: only what no checker can skip. HTTPS GETs at once, each on a fresh
  * connection with a verified TLS handshake (the JVM's trust store, host name checked), to the
  * addresses given in MINIMAL_TARGETS ("host:port:address,..."): no DNS library, no metrics, no
  * alerts, no report beyond the status codes. Run under the same runtime client and flags as the

@@ -37,6 +37,8 @@ final class Report {
     List<Double> minimalMs = results.minimalMs();
     double minimal = median(minimalMs);
     double minimalRatio = cold / minimal;
+    List<Double> minimalEveryMs = results.minimalEveryMs();
+    double minimalEvery = median(minimalEveryMs);
     double warmMedian = median(warm.durations());
     double warmP90 = percentile(warm.durations(), 90);
     double overhead = warmMedian - reference.millis();
@@ -66,6 +68,15 @@ final class Report {
         "");
     row(
         out,
+        "Cold start, minimal job at every address: the same, one GET per address the function"
+            + " checks (4) (median [min-max], "
+            + minimalEveryMs.size()
+            + " runs)",
+        fmt(minimalEvery) + " ms " + range(minimalEveryMs),
+        "",
+        "");
+    row(
+        out,
         "Cold start, function: 2 targets of 2 addresses at "
             + settings.latencyMillis()
             + " ms, metrics and alerts (median [min-max], "
@@ -86,6 +97,12 @@ final class Report {
         String.format(Locale.ROOT, "%.2fx", minimalRatio),
         "<= 1.15x",
         minimalRatio <= 1.15 ? "yes" : "no");
+    row(
+        out,
+        "Cold start / minimal job at every address (the same handshakes as the function)",
+        String.format(Locale.ROOT, "%.2fx", cold / minimalEvery),
+        "",
+        "");
     row(
         out,
         "Warm run duration (median / p90 of " + warm.durations().size() + ")",

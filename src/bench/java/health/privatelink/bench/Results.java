@@ -12,6 +12,8 @@ import java.util.Map;
  * @param functionCpuMs the function's CPU time per cold start, the first one included
  * @param minimalMs the minimal job's cold starts (the first, discarded one left out)
  * @param minimalCpuMs the minimal job's CPU time per cold start, the first one included
+ * @param minimalEveryMs the minimal job's cold starts when it GETs every address the function
+ *     checks (the first, discarded one left out)
  * @param firstRunPhases the function's first report after each cold start (the discarded one left
  *     out): target, phase, per cold start
  * @param scale the targets of one address each
@@ -27,6 +29,7 @@ record Results(
     List<Double> functionCpuMs,
     List<Double> minimalMs,
     List<Double> minimalCpuMs,
+    List<Double> minimalEveryMs,
     Map<String, Map<String, List<Double>>> firstRunPhases,
     Reference reference,
     Warm warm,
