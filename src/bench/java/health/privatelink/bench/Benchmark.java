@@ -95,8 +95,7 @@ public final class Benchmark {
               + fmt(minimalMs.getLast())
               + " ms (every address "
               + fmt(minimalEveryMs.getLast())
-              + ")"
-              + " ms, function "
+              + " ms), function "
               + fmt(functionMs.getLast())
               + " ms");
     }
