@@ -45,9 +45,9 @@ import software.amazon.cloudwatchlogs.emf.sinks.ISink;
  *
  * <p>The library refuses a timestamp more than 14 days before or 2 hours after this host's clock
  * (the window in which CloudWatch takes a data point at all) and a namespace with a space (which
- * {@code METRICS_NAMESPACE} allows, as PutMetricData does). Such a line is not written, and {@link
- * Written} says how many data points were left out and why, so the publisher reports it as it
- * reports a failed PutMetricData. Any other refusal would be a bug here, and is thrown.
+ * {@code METRICS_NAMESPACE} refuses at start for that reason). Such a line is not written, and
+ * {@link Written} says how many data points were left out and why, so the publisher reports it as
+ * it reports a failed PutMetricData. Any other refusal would be a bug here, and is thrown.
  */
 final class Emf {
   /** Stands in for the library's default dimensions, which no line here uses. */
