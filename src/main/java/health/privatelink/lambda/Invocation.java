@@ -57,13 +57,10 @@ public sealed interface Invocation {
    *     included
    */
   static Invocation from(Object event, TargetsParser parser) {
-    if (event == null) {
-      return new Scheduled(new ScheduledEvent());
-    }
+    // Only an object can be a manual invocation; anything else (no event, null, an array, a
+    // string, a number) is the scheduled run, as the contract has it.
     if (!(event instanceof Map<?, ?> object)) {
-      throw new BadInputException(
-          "the event must be a JSON object (a scheduled event, or {\"targets\": [...]}), got "
-              + Json.describe(event));
+      return new Scheduled(new ScheduledEvent());
     }
     List<String> kinds = KINDS.stream().filter(object::containsKey).toList();
     if (kinds.isEmpty()) {
