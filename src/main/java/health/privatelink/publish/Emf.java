@@ -79,6 +79,12 @@ final class Emf {
     Map<List<Dimension>, List<Line>> groups = new LinkedHashMap<>();
     List<Line> lines = new ArrayList<>();
     for (DataPoint point : points) {
+      // A line's dimensions and metrics are members of one object: a metric named like one of its
+      // own dimensions would overwrite the dimension's value. Metrics.NAMES never does: a bug.
+      if (point.dimensions().stream().anyMatch(d -> d.name().equals(point.name()))) {
+        throw new IllegalArgumentException(
+            "metric " + point.name() + " is named like one of its own dimensions");
+      }
       List<Line> candidates = groups.computeIfAbsent(point.dimensions(), d -> new ArrayList<>());
       Line line = candidates.stream().filter(l -> l.accepts(point)).findFirst().orElse(null);
       if (line == null) {

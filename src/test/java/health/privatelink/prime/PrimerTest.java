@@ -4,15 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import health.privatelink.testing.HttpTestServer;
 import health.privatelink.testing.TestPki;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -31,6 +35,28 @@ class PrimerTest {
     factory.init((KeyStore) null);
     X509TrustManager manager = (X509TrustManager) factory.getTrustManagers()[0];
     return Set.of(manager.getAcceptedIssuers());
+  }
+
+  @Test
+  void theDnsStepClosesTheChannelAndSelectorItOpens() throws Exception {
+    Path descriptors = Path.of("/proc/self/fd");
+    assumeTrue(Files.isDirectory(descriptors), "needs Linux's /proc");
+    Primer.dns();
+    long before = count(descriptors);
+
+    for (int i = 0; i < 200; i++) {
+      Primer.dns();
+    }
+
+    // A leak would keep a channel and a selector (two or more descriptors) per call: 400 or more.
+    assertTrue(
+        count(descriptors) - before < 50, "descriptors: " + before + " -> " + count(descriptors));
+  }
+
+  private static long count(Path directory) throws Exception {
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries.count();
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package health.privatelink.publish;
 
 import static health.privatelink.testing.TestReports.RECENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -158,6 +159,16 @@ class EmfTest {
     assertEquals(expectedLines, lines.size());
     // parseAll asserts the specification's rules on every line.
     assertEquals(sorted(points), sorted(EmfDocument.parseAll(lines, NAMESPACE)));
+  }
+
+  @Test
+  void aMetricNamedLikeItsOwnDimensionIsABug() {
+    List<DataPoint> points = List.of(point("Target", 1, new Dimension("Target", "a")));
+    List<String> lines = new ArrayList<>();
+
+    assertThrows(
+        IllegalArgumentException.class, () -> Emf.write(NAMESPACE, points, List.of(), lines::add));
+    assertEquals(List.of(), lines);
   }
 
   @Test

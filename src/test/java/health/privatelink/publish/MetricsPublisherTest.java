@@ -647,7 +647,8 @@ class MetricsPublisherTest {
 
   @Test
   void aNamespaceTheEmfLibraryRefusesFailsThePublishingNotTheRun() throws Exception {
-    // METRICS_NAMESPACE may hold a space, as PutMetricData allows; the EMF library does not.
+    // The configuration refuses a namespace with a space; a publisher built directly reaches the
+    // library's own refusal, which must stay a publishing failure.
     MetricsPublisher publisher =
         new MetricsPublisher(
             MetricsMode.EMF, "Team PrivateLink", neverBuilt(), stdout, new Log(stdout));
