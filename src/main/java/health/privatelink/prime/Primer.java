@@ -140,9 +140,9 @@ public final class Primer {
   }
 
   /**
-   * The socket path of a query up to its first byte: a non-blocking datagram channel bound on
-   * loopback and registered with a selector, as dnsjava's UDP client does, then closed. It is never
-   * connected and nothing is written to it.
+   * The socket path of a query before it is sent: a non-blocking datagram channel bound on loopback
+   * and registered for reading with a selector, as dnsjava's UDP client does before it connects the
+   * channel and writes the query, then closed. It is never connected and nothing is written to it.
    */
   private static void udpChannel() throws IOException {
     try (Selector selector = Selector.open();
