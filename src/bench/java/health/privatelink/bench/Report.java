@@ -247,10 +247,34 @@ final class Report {
     }
     row(
         out,
-        "First run: every phase within 2x the warm median + 15 ms (the contract's bound)",
+        "First run (median of the cold starts): every phase within 2x the warm median + 15 ms (the"
+            + " contract's bound)",
         over.isEmpty() ? "all within" : String.join("; ", over),
         "all within",
         over.isEmpty() ? "yes" : "no");
+    int coldStarts = first.values().iterator().next().get("dnsMs").size();
+    int within = 0;
+    double worst = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < coldStarts; i++) {
+      boolean all = true;
+      for (var target : first.entrySet()) {
+        for (String phase : Measurements.BOUNDED_PHASES) {
+          double excess =
+              target.getValue().get(phase).get(i)
+                  - (2 * median(warm.get(target.getKey()).get(phase)) + 15);
+          worst = Math.max(worst, excess);
+          all &= excess <= 0;
+        }
+      }
+      within += all ? 1 : 0;
+    }
+    row(
+        out,
+        "First run, each cold start: every phase of every target within the bound (the worst phase's"
+            + " distance to its bound)",
+        within + " of " + coldStarts + " (" + (worst > 0 ? "+" : "") + fmt(worst) + " ms)",
+        "all",
+        within == coldStarts ? "yes" : "no");
   }
 
   /** The scale run's duration row, against its goal. */
