@@ -84,6 +84,9 @@ public final class Benchmark {
       functionMs.add(functionRun.millis());
       functionCpu.add(functionRun.cpuMillis());
       Measurements.addPhases(functionRun.response(), firstRunPhases);
+      // Each cold start's first report, to see which phase of which cold start missed the bound.
+      Files.writeString(
+          WORK.resolve("first-run-" + (i + 1) + ".json"), functionRun.response().toPrettyString());
       progress(
           "cold start "
               + (i + 1)
