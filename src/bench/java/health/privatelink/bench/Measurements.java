@@ -2,6 +2,7 @@ package health.privatelink.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import health.privatelink.testing.Processes;
 import health.privatelink.testing.RuntimeApiServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the processes the launcher starts and times them: a cold start (JVM start to the first
@@ -75,7 +75,7 @@ final class Measurements {
         return new Cold(
             (t1 - t0) / 1e6, Proc.cpuMillis(process.pid()), JSON.readTree(outcome.body()));
       } finally {
-        stop(process);
+        Processes.stop(process);
       }
     }
   }
@@ -127,7 +127,7 @@ final class Measurements {
             perRun(servers.putMetricDataCalls() - putsBefore),
             perRun(servers.stateReads() - readsBefore));
       } finally {
-        stop(process);
+        Processes.stop(process);
       }
     }
   }
@@ -175,20 +175,8 @@ final class Measurements {
             Memory.of(process, settings.functionJavaHome()),
             cpuPerRun);
       } finally {
-        stop(process);
+        Processes.stop(process);
       }
-    }
-  }
-
-  /**
-   * A polite stop first, so that flags which write at exit get to: a CDS archive, or a flight
-   * recording ({@code -XX:StartFlightRecording=filename=...,dumponexit=true} in
-   * BENCH_FUNCTION_JVM_FLAGS) of the warm or many-target runs.
-   */
-  private static void stop(Process process) throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor();
     }
   }
 

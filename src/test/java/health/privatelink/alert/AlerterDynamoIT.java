@@ -15,6 +15,7 @@ import health.privatelink.testing.ForwardingStateStore;
 import health.privatelink.testing.MotoStateTable;
 import health.privatelink.testing.SilentServer;
 import health.privatelink.testing.SnsEndpoint;
+import health.privatelink.testing.SnsTopic;
 import health.privatelink.testing.TestAws;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,12 +36,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The alerter with state in DynamoDB: overlapping runs, a table that cannot be reached or hangs,
@@ -53,27 +51,13 @@ class AlerterDynamoIT {
   static final AlertRules RULES = new AlertRules(2, Duration.ofMinutes(60));
   @RegisterExtension static final MotoStateTable STATE = new MotoStateTable(TABLE);
 
-  SnsEndpoint endpoint;
-  SnsClient sns;
+  @RegisterExtension final SnsTopic topic = new SnsTopic();
   final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   final String target = "t-" + UUID.randomUUID();
 
-  @BeforeEach
-  void startSns() throws IOException {
-    endpoint = SnsEndpoint.start();
-    sns = TestAws.sns(endpoint.uri());
-  }
-
-  @AfterEach
-  void stopSns() {
-    sns.close();
-    endpoint.close();
-  }
-
   Alerter alerter(StateStore store) {
     PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-    return new Alerter(
-        RULES, store, new SnsDelivery(TestAws.TOPIC_ARN, () -> sns, new Log(out)), out);
+    return new Alerter(RULES, store, topic.delivery(new Log(out)), out);
   }
 
   Alerter withTable() {
@@ -111,7 +95,7 @@ class AlerterDynamoIT {
           1,
           outcomes.stream().filter(o -> o.delivery() == AlertOutcome.Delivery.NONE).count(),
           outcomes.toString());
-      assertEquals(1, endpoint.published().size());
+      assertEquals(1, topic.endpoint().published().size());
       assertTrue(outcomes.stream().allMatch(o -> o.errors().isEmpty()), outcomes.toString());
       assertTrue(
           stdout
@@ -139,25 +123,25 @@ class AlerterDynamoIT {
     assertEquals(Optional.of(AlertEvent.OK), ok.state());
     assertEquals(
         List.of("[ALARM] " + target + " CONNECT_REFUSED", "[OK] " + target),
-        endpoint.published().stream().map(r -> r.param("Subject")).toList());
+        topic.endpoint().published().stream().map(r -> r.param("Subject")).toList());
   }
 
   @Test
   void aFailedPublishLeavesTheTableSoTheNextProcessSendsIt() {
     Runs.alert(withTable(), failing(0), soon());
-    endpoint.replyAlways(Reply.SERVER_ERROR);
+    topic.endpoint().replyAlways(Reply.SERVER_ERROR);
     AlertOutcome failed =
         Runs.alert(withTable(), failing(1), Deadline.after(Duration.ofSeconds(2)));
     assertEquals(AlertOutcome.Delivery.FAILED, failed.delivery());
     assertEquals(1, failed.errors().size(), failed.errors().toString());
 
-    endpoint.recover();
+    topic.endpoint().recover();
     AlertOutcome next = Runs.alert(withTable(), failing(2), soon());
     assertEquals(AlertOutcome.Delivery.PUBLISHED, next.delivery());
     assertEquals(Optional.of(AlertEvent.ALARM), next.state());
     assertEquals(
         AlertOutcome.Delivery.NONE, Runs.alert(withTable(), failing(3), soon()).delivery());
-    assertEquals(1, endpoint.published().size());
+    assertEquals(1, topic.endpoint().published().size());
   }
 
   @Test
@@ -229,7 +213,7 @@ class AlerterDynamoIT {
     // The table now holds the open alert, so a cold start does not page again either.
     assertEquals(
         AlertOutcome.Delivery.NONE, Runs.alert(withTable(), failing(3), soon()).delivery());
-    assertEquals(1, endpoint.published().size());
+    assertEquals(1, topic.endpoint().published().size());
   }
 
   /** Holds each load until the other run has loaded too. */

@@ -15,10 +15,8 @@ import health.privatelink.check.Silence;
 import health.privatelink.check.TargetResult;
 import health.privatelink.testing.ForwardingStateStore;
 import health.privatelink.testing.MotoStateTable;
-import health.privatelink.testing.SnsEndpoint;
-import health.privatelink.testing.TestAws;
+import health.privatelink.testing.SnsTopic;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,11 +31,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * Silences with state in DynamoDB (moto on loopback): across runs and cold starts, their end with
@@ -50,22 +45,9 @@ class SilenceDynamoIT {
   static final AlertRules RULES = new AlertRules(2, Duration.ofMinutes(60));
   @RegisterExtension static final MotoStateTable STATE = new MotoStateTable(TABLE);
 
-  SnsEndpoint endpoint;
-  SnsClient sns;
+  @RegisterExtension final SnsTopic topic = new SnsTopic();
   final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   final String target = "t-" + UUID.randomUUID();
-
-  @BeforeEach
-  void startSns() throws IOException {
-    endpoint = SnsEndpoint.start();
-    sns = TestAws.sns(endpoint.uri());
-  }
-
-  @AfterEach
-  void stopSns() {
-    sns.close();
-    endpoint.close();
-  }
 
   DynamoStateStore table() {
     return new DynamoStateStore(STATE::client, TABLE);
@@ -74,8 +56,7 @@ class SilenceDynamoIT {
   /** A new process: nothing known but what the table holds. */
   Alerter coldStart(StateStore store) {
     PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-    return new Alerter(
-        RULES, store, new SnsDelivery(TestAws.TOPIC_ARN, () -> sns, new Log(out)), out);
+    return new Alerter(RULES, store, topic.delivery(new Log(out)), out);
   }
 
   static Deadline soon() {
@@ -108,7 +89,7 @@ class SilenceDynamoIT {
   }
 
   List<String> subjects() {
-    return endpoint.published().stream().map(r -> r.param("Subject")).toList();
+    return topic.endpoint().published().stream().map(r -> r.param("Subject")).toList();
   }
 
   String log() {

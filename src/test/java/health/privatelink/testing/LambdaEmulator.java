@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged function as Lambda runs it: the AWS Lambda Runtime Interface Emulator (AWS's own
@@ -223,15 +222,7 @@ public final class LambdaEmulator implements AutoCloseable {
     // The emulator ends the function's process when it stops; the function is ended here too in
     // case the emulator itself had to be killed.
     List<ProcessHandle> children = process.descendants().toList();
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    Processes.stop(process);
     children.forEach(ProcessHandle::destroyForcibly);
     http.close();
   }

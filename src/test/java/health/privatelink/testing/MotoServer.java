@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * moto's server mode ({@code pip install 'moto[server]'}) on a free loopback port: DynamoDB with
@@ -90,14 +89,6 @@ public final class MotoServer implements AutoCloseable {
   public void close() {
     // The pyenv shim may leave moto's Python as a child: end it as well as the process started.
     process.descendants().forEach(ProcessHandle::destroy);
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    Processes.stop(process);
   }
 }
