@@ -55,14 +55,7 @@ public final class ConfigParser {
   private static final Pattern HOST_NAME =
       Pattern.compile(
           "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?");
-
-  /**
-   * CloudWatch itself takes spaces in a namespace, but the EMF library refuses them, and a
-   * namespace whose EMF lines would be refused every run is a configuration error found at start
-   * (as template.yaml's AllowedPattern finds it at deploy).
-   */
-  private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._/#:-]{1,255}");
-
+  private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._/#: -]{1,255}");
   private static final Pattern TOPIC_ARN =
       Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?");
   private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
@@ -247,7 +240,7 @@ public final class ConfigParser {
     String ns = value(env, "METRICS_NAMESPACE").orElse(DEFAULT_NAMESPACE);
     if (!NAMESPACE.matcher(ns).matches() || ns.startsWith("AWS/")) {
       throw new ConfigException(
-          "METRICS_NAMESPACE must be 1-255 of letters, digits and . - _ / # : (no space), not"
+          "METRICS_NAMESPACE must be 1-255 of letters, digits and . - _ / # : or space, not"
               + " starting with AWS/, got "
               + Json.quote(ns));
     }

@@ -10,8 +10,7 @@ import java.util.Optional;
  * @param dataPoints how many data points the run produced (0 when off)
  * @param sentByApi how many CloudWatch accepted through PutMetricData
  * @param writtenAsEmf how many went to standard output as EMF lines
- * @param error why PutMetricData did not take them all, or why the EMF library refused lines (both,
- *     joined by {@code ; }), when not every data point went out
+ * @param error why PutMetricData did not take them all, when it did not
  */
 public record MetricsOutcome(
     String mode, int dataPoints, int sentByApi, int writtenAsEmf, Optional<String> error) {

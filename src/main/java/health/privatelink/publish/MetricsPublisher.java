@@ -15,9 +15,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /**
@@ -101,8 +102,7 @@ public final class MetricsPublisher implements AutoCloseable {
    * which the run's time plan leaves room after it.
    *
    * <p>In {@code lean} the measurements that are not metrics go out too: on the target's EMF line,
-   * or, for a target without one (PutMetricData took its data points, or the EMF library refused
-   * its line), as one {@code target timings} log line.
+   * or, for a target whose data points PutMetricData took, as one {@code target timings} log line.
    */
   public MetricsOutcome publish(Report report, Deadline deadline) {
     String modeName = mode.name().toLowerCase(Locale.ROOT);
@@ -110,13 +110,8 @@ public final class MetricsPublisher implements AutoCloseable {
       case OFF -> new MetricsOutcome(modeName, 0, 0, 0, Optional.empty());
       case EMF -> {
         List<DataPoint> points = Metrics.of(report, detail);
-        Emf.Written written = writeEmf(points, Metrics.logged(report, detail));
-        MetricsOutcome outcome =
-            new MetricsOutcome(modeName, points.size(), 0, written.dataPoints(), written.error());
-        if (outcome.error().isPresent()) {
-          warn("EMF lines not written", outcome);
-        }
-        yield outcome;
+        writeEmf(points, Metrics.logged(report, detail));
+        yield new MetricsOutcome(modeName, points.size(), 0, points.size(), Optional.empty());
       }
       case API ->
           publishByApi(
@@ -139,29 +134,34 @@ public final class MetricsPublisher implements AutoCloseable {
       sent = send(points, deadline);
     }
     List<DataPoint> unsent = points.subList(sent.dataPoints(), points.size());
-    Emf.Written written = writeEmf(unsent, logged);
-    Optional<String> error =
-        Stream.of(sent.error(), written.error())
-            .flatMap(Optional::stream)
-            .reduce((api, emf) -> api + "; " + emf);
-    MetricsOutcome outcome =
-        new MetricsOutcome(modeName, points.size(), sent.dataPoints(), written.dataPoints(), error);
     if (sent.error().isPresent()) {
-      // Logged once the EMF lines are written, so that it counts the data points they carry.
-      warn("PutMetricData failed; writing the data points as EMF instead", outcome);
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("namespace", namespace);
+      fields.put("dataPoints", points.size());
+      fields.put("sentByApi", sent.dataPoints());
+      fields.put("writtenAsEmf", unsent.size());
+      fields.put("error", sent.error().get());
+      log.warn("PutMetricData failed; writing the data points as EMF instead", fields);
     }
-    return outcome;
-  }
-
-  /** The one WARN line of a run whose data points did not all go out the first way. */
-  private void warn(String message, MetricsOutcome outcome) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("namespace", namespace);
-    fields.put("dataPoints", outcome.dataPoints());
-    fields.put("sentByApi", outcome.sentByApi());
-    fields.put("writtenAsEmf", outcome.writtenAsEmf());
-    fields.put("error", outcome.error().orElseThrow());
-    log.warn(message, fields);
+    // Each target's logged measurements are written once: on its EMF line when the fallback writes
+    // one, else as a log line of their own.
+    Set<String> onEmfLines =
+        unsent.stream()
+            .flatMap(p -> p.dimensions().stream().limit(1))
+            .filter(d -> d.name().equals(Metrics.TARGET))
+            .map(DataPoint.Dimension::value)
+            .collect(Collectors.toSet());
+    for (Metrics.Logged target : logged) {
+      if (!onEmfLines.contains(target.target())) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("target", target.target());
+        fields.putAll(target.properties());
+        log.info("target timings", fields);
+      }
+    }
+    writeEmf(unsent, logged);
+    return new MetricsOutcome(
+        modeName, points.size(), sent.dataPoints(), unsent.size(), sent.error());
   }
 
   private CloudWatchApi.Sent send(List<DataPoint> points, Deadline deadline) {
@@ -177,21 +177,10 @@ public final class MetricsPublisher implements AutoCloseable {
     }
   }
 
-  /**
-   * Writes the EMF lines; each target's logged measurements are written once: on its EMF line when
-   * one is written, else as a log line of their own.
-   */
-  private Emf.Written writeEmf(List<DataPoint> points, List<Metrics.Logged> logged) {
-    Emf.Written written = Emf.write(namespace, points, logged, stdout::println);
-    for (Metrics.Logged target : logged) {
-      if (!written.carried().contains(target.target())) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("target", target.target());
-        fields.putAll(target.properties());
-        log.info("target timings", fields);
-      }
+  private void writeEmf(List<DataPoint> points, List<Metrics.Logged> logged) {
+    for (String line : Emf.lines(namespace, points, logged)) {
+      stdout.println(line);
     }
-    return written;
   }
 
   private synchronized CloudWatchClient client() {

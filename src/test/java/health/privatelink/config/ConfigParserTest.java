@@ -323,11 +323,7 @@ class ConfigParserTest {
         Arguments.of(
             "METRICS_NAMESPACE",
             "AWS/Lambda",
-            "METRICS_NAMESPACE must be 1-255 of letters, digits and . - _ / # : (no space), not starting with AWS/, got \"AWS/Lambda\""),
-        Arguments.of(
-            "METRICS_NAMESPACE",
-            "Team PrivateLink",
-            "METRICS_NAMESPACE must be 1-255 of letters, digits and . - _ / # : (no space), not starting with AWS/, got \"Team PrivateLink\""),
+            "METRICS_NAMESPACE must be 1-255 of letters, digits and . - _ / # : or space, not starting with AWS/, got \"AWS/Lambda\""),
         Arguments.of(
             "METRICS_MODE",
             "cloudwatch",

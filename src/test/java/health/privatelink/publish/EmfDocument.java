@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import health.privatelink.publish.DataPoint.Dimension;
 import health.privatelink.publish.DataPoint.Unit;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
@@ -98,32 +96,6 @@ final class EmfDocument {
         .filter(u -> u.cloudWatchName().equals(name))
         .findFirst()
         .orElseThrow(() -> new AssertionError("not a unit this project uses: " + name));
-  }
-
-  /**
-   * A line as a JSON tree, each directive's {@code Metrics} sorted by name: the order of a line's
-   * members and of a directive's metric definitions is the EMF library's and means nothing, the
-   * rest (members, values, dimension sets in order) is what the line says.
-   */
-  static JsonNode canonical(String line) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw new AssertionError("not JSON: " + line, e);
-    }
-    for (JsonNode directive : root.path("_aws").path("CloudWatchMetrics")) {
-      List<JsonNode> metrics = new ArrayList<>();
-      directive.path("Metrics").forEach(metrics::add);
-      metrics.sort(Comparator.comparing(m -> m.path("Name").asText()));
-      ((ObjectNode) directive).putArray("Metrics").addAll(metrics);
-    }
-    return root;
-  }
-
-  /** The {@linkplain #canonical canonical} trees of these lines, in their order. */
-  static List<JsonNode> canonical(List<String> lines) {
-    return lines.stream().map(EmfDocument::canonical).toList();
   }
 
   /** Every EMF line of the output, parsed; asserts no metric name repeats within a line. */

@@ -27,7 +27,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -161,18 +160,6 @@ class MetricsPublisherTest {
     return logs;
   }
 
-  /** The run, started a moment ago: EMF lines take no timestamp older than 14 days. */
-  private static Report recent(Report report) {
-    return TestReports.startedAt(TestReports.RECENT, report);
-  }
-
-  /** The EMF lines {@link Emf#write} writes for these data points. */
-  private static List<String> emf(List<DataPoint> points, List<Metrics.Logged> logged) {
-    List<String> lines = new ArrayList<>();
-    Emf.write(NAMESPACE, points, logged, lines::add);
-    return lines;
-  }
-
   /** The data points as comparable lines, in order. */
   private static List<String> expected(List<DataPoint> points) {
     return points.stream().map(p -> MetricsTest.show(p) + " @" + p.timestamp()).toList();
@@ -233,7 +220,7 @@ class MetricsPublisherTest {
 
   @Test
   void emfLinesCarryTheSameDataPointsAsTheApi() {
-    Report report = recent(TestReports.mixed());
+    Report report = TestReports.mixed();
     apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(5)));
 
     publisher(MetricsMode.EMF, neverBuilt()).publish(report, Deadline.after(Duration.ofSeconds(5)));
@@ -298,7 +285,7 @@ class MetricsPublisherTest {
   void aFailedCallFallsBackToEmfWithinTheDeadline(Reply reply, String error, int attempts)
       throws Exception {
     server.replyAlways(reply);
-    Report report = recent(TestReports.mixed());
+    Report report = TestReports.mixed();
     Duration budget = Duration.ofMillis(1500);
 
     long start = System.nanoTime();
@@ -344,7 +331,7 @@ class MetricsPublisherTest {
   @Test
   void whenALaterCallFailsOnlyItsDataPointsAreWrittenAsEmf() {
     server.replyNext(Reply.OK).replyAlways(Reply.SERVER_ERROR);
-    Report report = recent(TestReports.healthyTargets(150));
+    Report report = TestReports.healthyTargets(150);
     List<DataPoint> points = Metrics.of(report, MetricsDetail.FULL);
 
     MetricsOutcome outcome = apiPublisher().publish(report, Deadline.after(Duration.ofSeconds(5)));
@@ -364,7 +351,7 @@ class MetricsPublisherTest {
   void withNoTimeLeftTheCallIsNotStartedAndEverythingGoesToEmf() {
     Deadline almostOver = Deadline.after(CloudWatchApi.MIN_CALL_TIME.minusMillis(10));
 
-    MetricsOutcome outcome = apiPublisher().publish(recent(TestReports.mixed()), almostOver);
+    MetricsOutcome outcome = apiPublisher().publish(TestReports.mixed(), almostOver);
 
     assertEquals(List.of(), server.requests());
     assertEquals(12, outcome.writtenAsEmf());
@@ -374,16 +361,14 @@ class MetricsPublisherTest {
 
   @Test
   void emfModeWritesLinesAndNeverBuildsAClient() {
-    Report report = recent(TestReports.mixed());
+    Report report = TestReports.mixed();
 
     MetricsOutcome outcome =
         publisher(MetricsMode.EMF, neverBuilt())
             .publish(report, Deadline.after(Duration.ofSeconds(5)));
 
     assertEquals(new MetricsOutcome("emf", 12, 0, 12, Optional.empty()), outcome);
-    // A line per target, the failed one's HealthCheckFailure on a line of its own, the run's.
-    assertEquals(4, emfLines().size());
-    assertEquals(emf(Metrics.of(report, MetricsDetail.FULL), List.of()), emfLines());
+    assertEquals(3, emfLines().size());
     assertEquals(
         expected(Metrics.of(report, MetricsDetail.FULL)).stream().sorted().toList(),
         expected(EmfDocument.parseAll(emfLines(), NAMESPACE)).stream().sorted().toList());
@@ -427,9 +412,9 @@ class MetricsPublisherTest {
             });
 
     MetricsOutcome first =
-        publisher.publish(recent(TestReports.mixed()), Deadline.after(Duration.ofSeconds(5)));
+        publisher.publish(TestReports.mixed(), Deadline.after(Duration.ofSeconds(5)));
     MetricsOutcome second =
-        publisher.publish(recent(TestReports.mixed()), Deadline.after(Duration.ofSeconds(5)));
+        publisher.publish(TestReports.mixed(), Deadline.after(Duration.ofSeconds(5)));
 
     assertEquals(
         new MetricsOutcome(
@@ -439,11 +424,7 @@ class MetricsPublisherTest {
             12,
             Optional.of("CloudWatch client could not be built: Unable to load region")),
         first);
-    assertEquals(
-        emf(Metrics.of(recent(TestReports.mixed()), MetricsDetail.FULL), List.of()),
-        emfLines(),
-        "only the first run wrote EMF");
-    assertEquals(4, emfLines().size());
+    assertEquals(3, emfLines().size(), "only the first run wrote EMF");
     assertEquals(new MetricsOutcome("api", 12, 12, 0, Optional.empty()), second);
     assertEquals(1, server.putMetricDataCalls().size());
   }
@@ -466,7 +447,7 @@ class MetricsPublisherTest {
             List.of(),
             Optional.empty(),
             List.of());
-    Report report = recent(TestReports.mixed());
+    Report report = TestReports.mixed();
 
     MetricsOutcome outcome =
         Wiring.metrics(config, aws(), stdout)
@@ -541,7 +522,7 @@ class MetricsPublisherTest {
 
   @Test
   void emfLeanWritesTheTimingsOnTheTargetsLinesAndNoLogLine() throws Exception {
-    Report run = recent(MetricsTest.silencedRun());
+    Report run = MetricsTest.silencedRun();
 
     MetricsOutcome outcome =
         leanPublisher(MetricsMode.EMF, neverBuilt())
@@ -549,17 +530,16 @@ class MetricsPublisherTest {
 
     assertEquals(new MetricsOutcome("emf", 8, 0, 8, Optional.empty()), outcome);
     assertEquals(
-        emf(Metrics.of(run, MetricsDetail.LEAN), Metrics.logged(run, MetricsDetail.LEAN)),
+        Emf.lines(
+            NAMESPACE,
+            Metrics.of(run, MetricsDetail.LEAN),
+            Metrics.logged(run, MetricsDetail.LEAN)),
         outputLines());
     List<Long> totals = new ArrayList<>();
     for (String line : emfLines()) {
       totals.add(JSON.readTree(line).path("timings").path("totalMs").asLong(-1));
     }
-    // Lines: prefect-api; prefect-ui and its failure; legacy and its failure; the run.
-    assertEquals(
-        List.of(47L, 5003L, -1L, 4L, -1L, -1L),
-        totals,
-        "each target's Target line, not its failure's or the run's");
+    assertEquals(List.of(47L, 5003L, 4L, -1L), totals, "each target's line, not the run's");
     assertEquals(List.of(), logLines());
   }
 
@@ -577,7 +557,7 @@ class MetricsPublisherTest {
   @Test
   void apiLeanFallbackPutsTheTimingsOnTheEmfLinesInsteadOfLogLines() throws Exception {
     server.replyAlways(Reply.SERVER_ERROR);
-    Report run = recent(MetricsTest.silencedRun());
+    Report run = MetricsTest.silencedRun();
 
     MetricsOutcome outcome =
         leanPublisher(MetricsMode.API, () -> client)
@@ -585,86 +565,14 @@ class MetricsPublisherTest {
 
     assertEquals(8, outcome.writtenAsEmf());
     assertEquals(
-        emf(Metrics.of(run, MetricsDetail.LEAN), Metrics.logged(run, MetricsDetail.LEAN)),
+        Emf.lines(
+            NAMESPACE,
+            Metrics.of(run, MetricsDetail.LEAN),
+            Metrics.logged(run, MetricsDetail.LEAN)),
         emfLines());
     List<JsonNode> logs = logLines();
     assertEquals(1, logs.size(), "only the failure is logged, no target timings: " + logs);
     assertEquals("WARN", logs.getFirst().path("level").asText());
-  }
-
-  @Test
-  void aTimestampTheEmfLibraryRefusesIsReportedAndTheTimingsAreLoggedInstead() throws Exception {
-    Instant old = TestReports.RECENT.minus(Duration.ofDays(15));
-    Report run = TestReports.startedAt(old, MetricsTest.silencedRun());
-
-    MetricsOutcome outcome =
-        leanPublisher(MetricsMode.EMF, neverBuilt())
-            .publish(run, Deadline.after(Duration.ofSeconds(5)));
-
-    String error =
-        "8 data points not written as EMF: timestamp "
-            + old
-            + ": Timestamp cannot be more than 1209600 seconds in the past";
-    assertEquals(new MetricsOutcome("emf", 8, 0, 0, Optional.of(error)), outcome);
-    assertEquals(List.of(), emfLines());
-    List<String> logs = logLinesWithoutTimestamp();
-    assertEquals(4, logs.size(), logs::toString);
-    assertEquals(
-        SILENCED_RUN_TIMINGS, logs.subList(0, 3), "the timings still go out, as log lines");
-    assertEquals(
-        "{\"level\":\"WARN\",\"message\":\"EMF lines not written\",\"namespace\":\""
-            + NAMESPACE
-            + "\",\"dataPoints\":8,\"sentByApi\":0,\"writtenAsEmf\":0,\"error\":"
-            + JSON.writeValueAsString(error)
-            + "}",
-        logs.get(3));
-  }
-
-  @Test
-  void aFallbackWhoseTimestampTheEmfLibraryRefusesNamesBothFailures() throws Exception {
-    server.replyAlways(Reply.SERVER_ERROR);
-    Instant ahead = TestReports.RECENT.plus(Duration.ofHours(3));
-
-    MetricsOutcome outcome =
-        apiPublisher()
-            .publish(
-                TestReports.startedAt(ahead, TestReports.mixed()),
-                Deadline.after(Duration.ofSeconds(5)));
-
-    String error =
-        "PutMetricData failed: HTTP 500 InternalServiceError: Internal service error from the test"
-            + " server; 12 data points not written as EMF: timestamp "
-            + ahead
-            + ": Timestamp cannot be more than 7200 seconds in the future";
-    assertEquals(new MetricsOutcome("api", 12, 0, 0, Optional.of(error)), outcome);
-    assertEquals(List.of(), emfLines());
-    List<JsonNode> logs = logLines();
-    assertEquals(1, logs.size(), "one log line for both failures: " + logs);
-    assertEquals("WARN", logs.getFirst().path("level").asText());
-    assertEquals(error, logs.getFirst().path("error").asText());
-    assertEquals(0, logs.getFirst().path("writtenAsEmf").asInt(-1));
-  }
-
-  @Test
-  void aNamespaceTheEmfLibraryRefusesFailsThePublishingNotTheRun() throws Exception {
-    // The configuration refuses a namespace with a space; a publisher built directly reaches the
-    // library's own refusal, which must stay a publishing failure.
-    MetricsPublisher publisher =
-        new MetricsPublisher(
-            MetricsMode.EMF, "Team PrivateLink", neverBuilt(), stdout, new Log(stdout));
-
-    MetricsOutcome outcome =
-        publisher.publish(recent(TestReports.mixed()), Deadline.after(Duration.ofSeconds(5)));
-
-    String error =
-        "12 data points not written as EMF: namespace \"Team PrivateLink\": Namespace contains"
-            + " invalid characters: Team PrivateLink";
-    assertEquals(new MetricsOutcome("emf", 12, 0, 0, Optional.of(error)), outcome);
-    assertEquals(List.of(), emfLines());
-    List<JsonNode> logs = logLines();
-    assertEquals(1, logs.size(), logs::toString);
-    assertEquals("EMF lines not written", logs.getFirst().path("message").asText());
-    assertEquals(error, logs.getFirst().path("error").asText());
   }
 
   @Test

@@ -38,7 +38,7 @@ class LeanColdRunTest {
             },
             stdout,
             new Log(stdout));
-    Report warm = TestReports.report(TestReports.RECENT, TestReports.healthy("prefect-api"));
+    Report warm = TestReports.report(TestReports.healthy("prefect-api"));
 
     publisher.publish(Pipeline.withoutPhaseTimings(warm), Deadline.after(Duration.ofSeconds(5)));
     publisher.publish(warm, Deadline.after(Duration.ofSeconds(5)));

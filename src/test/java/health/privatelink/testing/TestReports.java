@@ -21,7 +21,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,12 +35,6 @@ import java.util.Set;
 public final class TestReports {
   /** A run start with whole milliseconds, as CloudWatch keeps them. */
   public static final Instant STARTED_AT = Instant.parse("2026-03-04T05:06:07.089Z");
-
-  /**
-   * A run start a moment ago, with whole milliseconds: EMF lines take no timestamp more than 14
-   * days before the clock or 2 hours after it, so tests that write them start their runs here.
-   */
-  public static final Instant RECENT = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
   private static final Timings NO_TIMINGS =
       new Timings(
@@ -276,11 +269,6 @@ public final class TestReports {
 
   public static Report report(Instant startedAt, TargetResult... results) {
     return new Report(startedAt, Duration.ofMillis(50), List.of(results));
-  }
-
-  /** The same run, started at {@code startedAt}. */
-  public static Report startedAt(Instant startedAt, Report report) {
-    return new Report(startedAt, report.duration(), report.results());
   }
 
   /** A report started at {@link #STARTED_AT}. */
